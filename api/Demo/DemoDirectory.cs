@@ -1,0 +1,100 @@
+using Coordination.Silo.Directory;
+
+namespace Coordination.Api.Demo;
+
+/// <summary>
+/// The demo directory, from the Da Nang Social Work Centre's pilot of "wards that do social work well
+/// with children": six wards of the three central districts, grouped here as three conference
+/// clusters. Ward ids are readable slugs; official GSO codes are left empty rather than guessed.
+/// People are fictitious.
+/// </summary>
+public static class DemoDirectory
+{
+    /// <summary>The province of every demo ward.</summary>
+    public const string Province = "Thành phố Đà Nẵng";
+
+    /// <summary>Id of the city Social Work Centre.</summary>
+    public const string SocialWorkCentreId = "danang-swc";
+
+    /// <summary>A demo ward with its people.</summary>
+    public sealed record DemoWard(string Id, string ShortName, string ClusterId, string ViceChair, string Officer);
+
+    /// <summary>A demo person who is not attached to a ward.</summary>
+    public sealed record DemoPerson(string Id, string DisplayName, StaffRole Role);
+
+    /// <summary>Conference clusters: id → name.</summary>
+    public static readonly (string Id, string DisplayName)[] Clusters =
+    [
+        ("hai-chau", "Cụm Hải Châu"),
+        ("son-tra", "Cụm Sơn Trà"),
+        ("thanh-khe", "Cụm Thanh Khê"),
+    ];
+
+    /// <summary>The six pilot wards.</summary>
+    public static readonly DemoWard[] Wards =
+    [
+        new("hai-chau-1", "Hải Châu I", "hai-chau", "Trần Văn Bình", "Nguyễn Thị Lan"),
+        new("thach-thang", "Thạch Thang", "hai-chau", "Lê Quang Vinh", "Phạm Thị Ngọc Ánh"),
+        new("thanh-khe-dong", "Thanh Khê Đông", "thanh-khe", "Hoàng Văn Dũng", "Võ Thị Thu Hương"),
+        new("xuan-ha", "Xuân Hà", "thanh-khe", "Đỗ Minh Tuấn", "Huỳnh Thị Mỹ Duyên"),
+        new("an-hai-bac", "An Hải Bắc", "son-tra", "Ngô Đức Thắng", "Trương Thị Kim Oanh"),
+        new("man-thai", "Mân Thái", "son-tra", "Bùi Văn Lộc", "Đặng Thị Hồng Nhung"),
+    ];
+
+    /// <summary>City-level people.</summary>
+    public static readonly DemoPerson[] CityPeople =
+    [
+        new("coordinator", "Lê Thị Thu Hà", StaffRole.CentreCoordinator),
+        new("case-worker", "Phan Văn Đức", StaffRole.CaseWorker),
+        new("auditor", "Đặng Minh Khoa", StaffRole.Auditor),
+    ];
+
+    /// <summary>The profile of a ward.</summary>
+    public static WardProfile Profile(DemoWard w) => new(
+        "Phường " + w.ShortName,
+        "",
+        Province,
+        w.ClusterId,
+        w.Id + "-committee",
+        new StaffMember(w.Id + "-vice-chair", w.ViceChair, StaffRole.WardViceChair, "", ""),
+        [new StaffMember(w.Id + "-officer", w.Officer, StaffRole.WardOfficer, "", "")]);
+
+    /// <summary>Every demo agency: city-wide ones and the six departments of each ward.</summary>
+    public static IEnumerable<(string Id, AgencyProfile Profile)> Agencies()
+    {
+        yield return (SocialWorkCentreId, new AgencyProfile(
+            "Trung tâm Công tác xã hội thành phố Đà Nẵng", AgencyKind.SocialWorkCentre, "", "Sở Y tế thành phố Đà Nẵng",
+            [
+                "Tư vấn qua tổng đài 18001046", "Can thiệp khẩn cấp", "Trị liệu tâm lý",
+                "Can thiệp hành vi cho trẻ tự kỷ, tăng động giảm chú ý", "Chăm sóc thay thế",
+                "Hỗ trợ phụ nữ đơn thân có hoàn cảnh khó khăn",
+            ],
+            [new Contact("Tổng đài tư vấn miễn phí", "Tổng đài viên", "18001046", "")],
+            ""));
+        yield return ("danang-hospital", new AgencyProfile(
+            "Bệnh viện Đà Nẵng", AgencyKind.Health, "", "Sở Y tế thành phố Đà Nẵng",
+            ["Khám và điều trị", "Giám định thương tích"], [], ""));
+        yield return ("danang-maternity-paediatrics", new AgencyProfile(
+            "Bệnh viện Phụ sản - Nhi Đà Nẵng", AgencyKind.Health, "", "Sở Y tế thành phố Đà Nẵng",
+            ["Khám và điều trị cho trẻ em", "Chăm sóc sản khoa"], [], ""));
+        foreach (var w in Wards)
+        {
+            var ward = "phường " + w.ShortName;
+            yield return ($"{w.Id}-committee", Dept("Ủy ban nhân dân " + ward, AgencyKind.PeoplesCommittee, w,
+                "Ủy ban nhân dân thành phố Đà Nẵng", "Chỉ đạo, phân công các bộ phận phối hợp", "Phê duyệt kế hoạch hỗ trợ"));
+            yield return ($"{w.Id}-police", Dept("Công an " + ward, AgencyKind.Police, w,
+                "Công an thành phố Đà Nẵng", "Bảo đảm an toàn cho trẻ em", "Xác minh, xử lý hành vi xâm hại"));
+            yield return ($"{w.Id}-justice", Dept("Bộ phận Tư pháp " + ward, AgencyKind.Justice, w,
+                "Ủy ban nhân dân " + ward, "Trợ giúp pháp lý", "Tư vấn pháp luật"));
+            yield return ($"{w.Id}-health", Dept("Trạm Y tế " + ward, AgencyKind.Health, w,
+                "Sở Y tế thành phố Đà Nẵng", "Sơ cứu, khám sức khỏe", "Chuyển tuyến y tế"));
+            yield return ($"{w.Id}-womens-union", Dept("Hội Liên hiệp Phụ nữ " + ward, AgencyKind.WomensUnion, w,
+                "Hội Liên hiệp Phụ nữ thành phố Đà Nẵng", "Tư vấn gia đình", "Phát hiện trẻ cần chăm sóc thay thế"));
+            yield return ($"{w.Id}-education", Dept("Bộ phận Giáo dục " + ward, AgencyKind.Education, w,
+                "Sở Giáo dục và Đào tạo thành phố Đà Nẵng", "Hỗ trợ trẻ đi học", "Tư vấn học đường"));
+        }
+    }
+
+    private static AgencyProfile Dept(string name, AgencyKind kind, DemoWard w, string parent, params string[] services) =>
+        new(name, kind, w.Id, parent, services, [], "");
+}

@@ -1,0 +1,121 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Coordination.Api.Hosting;
+using Coordination.Silo.Directory;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Coordination.Api.Demo;
+
+/// <summary>
+/// On the first start against a database, defines the demo directory through the grains (so it is
+/// persisted exactly as any other change), records that in <c>app_seeds</c>, and writes the demo
+/// credentials file. Later starts only rewrite the credentials file: a user's change to a seeded
+/// agency is never overwritten by a restart.
+/// </summary>
+public sealed partial class DemoSeeder(
+    IGrainFactory grains,
+    NpgsqlDataSource db,
+    IOptions<DemoOptions> demo,
+    IOptions<HostingOptions> hosting,
+    ILogger<DemoSeeder> logger) : IHostedService
+{
+    private const string SeedName = "demo-directory-v1";
+
+    /// <summary>Name of the credentials file in the data folder.</summary>
+    public const string CredentialsFile = "dev-credentials.json";
+
+    /// <inheritdoc/>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!demo.Value.Seed)
+        {
+            return;
+        }
+        if (!await AlreadySeededAsync(cancellationToken))
+        {
+            await SeedAsync();
+            await using var cmd = db.CreateCommand("insert into app_seeds (name) values (@n) on conflict do nothing");
+            cmd.Parameters.AddWithValue("n", SeedName);
+            await cmd.ExecuteNonQueryAsync(cancellationToken);
+            LogSeeded(logger, DemoDirectory.Wards.Length);
+        }
+        var path = WriteCredentials();
+        LogCredentials(logger, path);
+    }
+
+    /// <inheritdoc/>
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task<bool> AlreadySeededAsync(CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("select count(*) from app_seeds where name = @n");
+        cmd.Parameters.AddWithValue("n", SeedName);
+        return (long)(await cmd.ExecuteScalarAsync(ct))! > 0;
+    }
+
+    private async Task SeedAsync()
+    {
+        // Wards first: agencies check that their ward exists.
+        await Task.WhenAll(DemoDirectory.Wards.Select(w => grains.GetGrain<IWardGrain>(w.Id).Define(DemoDirectory.Profile(w))));
+        await Task.WhenAll(DemoDirectory.Clusters.Select(c => grains.GetGrain<IClusterGrain>(c.Id).Define(
+            new ClusterProfile(c.DisplayName, [.. DemoDirectory.Wards.Where(w => w.ClusterId == c.Id).Select(w => w.Id)]))));
+        await Task.WhenAll(DemoDirectory.Agencies().Select(a => grains.GetGrain<IAgencyGrain>(a.Id).Define(a.Profile)));
+    }
+
+    private string WriteCredentials()
+    {
+        var users = DemoDirectory.CityPeople
+            .Select(p => new CredentialEntry("users/" + p.Id, p.DisplayName, RoleName(p.Role), "city", "dev-user:" + p.Id))
+            .Concat(DemoDirectory.Wards.SelectMany(w => new[]
+            {
+                new CredentialEntry($"users/{w.Id}-vice-chair", w.ViceChair, RoleName(StaffRole.WardViceChair), "wards/" + w.Id, $"dev-user:{w.Id}-vice-chair"),
+                new CredentialEntry($"users/{w.Id}-officer", w.Officer, RoleName(StaffRole.WardOfficer), "wards/" + w.Id, $"dev-user:{w.Id}-officer"),
+            }));
+        var agencies = DemoDirectory.Agencies()
+            .Select(a => new CredentialEntry("agencies/" + a.Id, a.Profile.DisplayName, "AGENCY_SYSTEM", "agencies/" + a.Id, "dev-agency:" + a.Id));
+        var h = hosting.Value;
+        var file = new CredentialsDocument(
+            "Demo credentials for development only. Until token authentication lands, each token is a plain development identity.",
+            $"{(h.TlsCertificatePath.Length > 0 ? "https" : "http")}://{h.ListenAddress}:{h.GrpcPort}",
+            [.. users],
+            [.. agencies]);
+        Directory.CreateDirectory(demo.Value.DataDirectory);
+        var path = Path.GetFullPath(Path.Combine(demo.Value.DataDirectory, CredentialsFile));
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(file, JsonOptions));
+        File.Move(temp, path, overwrite: true);
+        return path;
+    }
+
+    private static string RoleName(StaffRole role) => role switch
+    {
+        StaffRole.CentreCoordinator => "CENTRE_COORDINATOR",
+        StaffRole.WardViceChair => "WARD_VICE_CHAIR",
+        StaffRole.WardOfficer => "WARD_OFFICER",
+        StaffRole.AgencyLiaison => "AGENCY_LIAISON",
+        StaffRole.Auditor => "AUDITOR",
+        StaffRole.CaseWorker => "CASE_WORKER",
+        _ => "UNSPECIFIED",
+    };
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        // Keep Vietnamese readable in the file instead of \u escapes.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>Shape of dev-credentials.json.</summary>
+    public sealed record CredentialsDocument(string Note, string GrpcAddress, CredentialEntry[] Users, CredentialEntry[] Agencies);
+
+    /// <summary>One demo principal: who, which role, which scope, and the token to send.</summary>
+    public sealed record CredentialEntry(string Name, string DisplayName, string Role, string Scope, string Token);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded the demo directory ({WardCount} wards)")]
+    private static partial void LogSeeded(ILogger logger, int wardCount);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo credentials written to {Path}")]
+    private static partial void LogCredentials(ILogger logger, string path);
+}

@@ -1,0 +1,175 @@
+using Coordination.Silo.Directory;
+using Coordination.Silo.ReadModel;
+using Coordination.V1;
+using Grpc.Core;
+using AgencyKind = Coordination.V1.AgencyKind;
+
+namespace Coordination.Api.Grpc;
+
+/// <summary>gRPC adapter of the directory: validate, call one grain or read-model query, map back.</summary>
+public sealed class DirectoryGrpcService(IGrainFactory grains, ReadModelStore readModel) : DirectoryService.DirectoryServiceBase
+{
+    /// <inheritdoc/>
+    public override async Task<Ward> GetWard(GetWardRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        var id = v.ResourceId("name", request.Name, "wards");
+        v.ThrowIfAny();
+        var ward = await grains.GetGrain<IWardGrain>(id!).Get() ?? throw new Silo.Common.NotFoundException(request.Name);
+        return ward.ToMessage();
+    }
+
+    /// <inheritdoc/>
+    public override async Task<ListWardsResponse> ListWards(ListWardsRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        var cluster = v.ResourceId("cluster", request.Cluster, "clusters", required: false);
+        var (size, after) = v.Page(request.PageSize, request.PageToken, "cluster=" + cluster);
+        v.ThrowIfAny();
+        var rows = await readModel.ListWardsAsync(cluster, after, size + 1, context.CancellationToken);
+        var response = new ListWardsResponse { NextPageToken = NextToken(rows.Select(r => r.Id).ToList(), size, "cluster=" + cluster) };
+        response.Wards.AddRange(rows.Take(size).Select(r => r.ToMessage()));
+        return response;
+    }
+
+    /// <inheritdoc/>
+    public override async Task<Cluster> GetCluster(GetClusterRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        var id = v.ResourceId("name", request.Name, "clusters");
+        v.ThrowIfAny();
+        var cluster = await grains.GetGrain<IClusterGrain>(id!).Get() ?? throw new Silo.Common.NotFoundException(request.Name);
+        return cluster.ToMessage();
+    }
+
+    /// <inheritdoc/>
+    public override async Task<ListClustersResponse> ListClusters(ListClustersRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        var (size, after) = v.Page(request.PageSize, request.PageToken, "");
+        v.ThrowIfAny();
+        var rows = await readModel.ListClustersAsync(after, size + 1, context.CancellationToken);
+        var response = new ListClustersResponse { NextPageToken = NextToken(rows.Select(r => r.Id).ToList(), size, "") };
+        response.Clusters.AddRange(rows.Take(size).Select(r => r.ToMessage()));
+        return response;
+    }
+
+    /// <inheritdoc/>
+    public override async Task<Agency> GetAgency(GetAgencyRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        var id = v.ResourceId("name", request.Name, "agencies");
+        v.ThrowIfAny();
+        var agency = await grains.GetGrain<IAgencyGrain>(id!).Get() ?? throw new Silo.Common.NotFoundException(request.Name);
+        return agency.ToMessage();
+    }
+
+    /// <inheritdoc/>
+    public override async Task<ListAgenciesResponse> ListAgencies(ListAgenciesRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        var ward = v.ResourceId("ward", request.Ward, "wards", required: false);
+        if (!Enum.IsDefined(request.Kind))
+        {
+            v.Add("kind", "Unknown agency kind / loại cơ quan không hợp lệ.");
+        }
+        var filter = $"ward={ward};kind={(int)request.Kind}";
+        var (size, after) = v.Page(request.PageSize, request.PageToken, filter);
+        v.ThrowIfAny();
+        Silo.Directory.AgencyKind? kind = request.Kind == AgencyKind.Unspecified ? null : (Silo.Directory.AgencyKind)(int)request.Kind;
+        var rows = await readModel.ListAgenciesAsync(ward, kind, after, size + 1, context.CancellationToken);
+        var response = new ListAgenciesResponse { NextPageToken = NextToken(rows.Select(r => r.Id).ToList(), size, filter) };
+        response.Agencies.AddRange(rows.Take(size).Select(r => r.ToMessage()));
+        return response;
+    }
+
+    /// <inheritdoc/>
+    public override async Task<Agency> CreateAgency(CreateAgencyRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        v.NewId("agency_id", request.AgencyId);
+        v.RequestId("request_id", request.RequestId);
+        string? ward = null;
+        if (request.Agency is null)
+        {
+            v.Add("agency", "Required / bắt buộc.");
+        }
+        else
+        {
+            ward = ValidateAgency(v, request.Agency, AgencyFields.Updatable);
+        }
+        v.ThrowIfAny();
+        var created = await grains.GetGrain<IAgencyGrain>(request.AgencyId).Create(request.Agency!.ToProfile(ward), request.RequestId);
+        return created.ToMessage();
+    }
+
+    /// <inheritdoc/>
+    public override async Task<Agency> UpdateAgency(UpdateAgencyRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        v.RequestId("request_id", request.RequestId);
+        var fields = request.UpdateMask?.Paths.ToHashSet(StringComparer.Ordinal) ?? [];
+        if (fields.Count == 0)
+        {
+            v.Add("update_mask", "Name at least one field to change / cần ít nhất một trường.");
+        }
+        foreach (var f in fields.Where(f => !AgencyFields.Updatable.Contains(f)))
+        {
+            v.Add("update_mask", $"Field '{f}' cannot be updated; allowed: {string.Join(", ", AgencyFields.Updatable)} / không thể cập nhật trường này.");
+        }
+        string? id = null;
+        string? ward = null;
+        if (request.Agency is null)
+        {
+            v.Add("agency", "Required / bắt buộc.");
+        }
+        else
+        {
+            id = v.ResourceId("agency.name", request.Agency.Name, "agencies");
+            ward = ValidateAgency(v, request.Agency, fields);
+        }
+        v.ThrowIfAny();
+        var updated = await grains.GetGrain<IAgencyGrain>(id!).Update(
+            request.Agency!.ToProfile(ward), [.. fields], request.Agency!.Etag, request.RequestId);
+        return updated.ToMessage();
+    }
+
+    /// <summary>Validates the fields of <paramref name="agency"/> that the request sets; returns the parsed ward id.</summary>
+    private static string? ValidateAgency(RequestValidation v, Agency agency, IReadOnlySet<string> fields)
+    {
+        if (fields.Contains(AgencyFields.DisplayName))
+        {
+            v.Required("agency.display_name", agency.DisplayName, 200);
+        }
+        if (fields.Contains(AgencyFields.Kind) && (agency.Kind == AgencyKind.Unspecified || !Enum.IsDefined(agency.Kind)))
+        {
+            v.Add("agency.kind", "Required: one of the AGENCY_KIND_* values / bắt buộc chọn loại cơ quan.");
+        }
+        v.MaxLength("agency.parent_organization", agency.ParentOrganization, 200);
+        v.MaxLength("agency.address", agency.Address, 500);
+        if (agency.Services.Count > 50)
+        {
+            v.Add("agency.services", "At most 50 services / tối đa 50 dịch vụ.");
+        }
+        for (var i = 0; i < agency.Services.Count; i++)
+        {
+            v.Required($"agency.services[{i}]", agency.Services[i], 200);
+        }
+        if (agency.Contacts.Count > 20)
+        {
+            v.Add("agency.contacts", "At most 20 contacts / tối đa 20 liên hệ.");
+        }
+        for (var i = 0; i < agency.Contacts.Count; i++)
+        {
+            var c = agency.Contacts[i];
+            v.Required($"agency.contacts[{i}].display_name", c.DisplayName, 200);
+            v.MaxLength($"agency.contacts[{i}].title", c.Title, 200);
+            v.MaxLength($"agency.contacts[{i}].phone", c.Phone, 50);
+            v.MaxLength($"agency.contacts[{i}].email", c.Email, 200);
+        }
+        return fields.Contains(AgencyFields.Ward) ? v.ResourceId("agency.ward", agency.Ward, "wards", required: false) : null;
+    }
+
+    private static string NextToken(List<string> ids, int size, string filter) =>
+        ids.Count > size ? new PageToken(ids[size - 1], filter).Encode() : "";
+}

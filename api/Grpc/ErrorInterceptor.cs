@@ -1,0 +1,109 @@
+using Coordination.Silo.Common;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Npgsql;
+using Status = Google.Rpc.Status;
+
+namespace Coordination.Api.Grpc;
+
+/// <summary>
+/// Maps domain exceptions thrown by grains (and infrastructure failures) to gRPC status codes with
+/// <c>google.rpc.Status</c> details: ErrorInfo always, BadRequest for invalid input. Everything else
+/// is INTERNAL with no detail, logged by id only.
+/// </summary>
+public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
+{
+    /// <summary>Error domain sent in ErrorInfo.</summary>
+    public const string Domain = "coordination.v1";
+
+    /// <inheritdoc/>
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception e) when (Translate(e, context.Method) is { } rpc)
+        {
+            throw rpc;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception e) when (Translate(e, context.Method) is { } rpc)
+        {
+            throw rpc;
+        }
+    }
+
+    private RpcException? Translate(Exception e, string method)
+    {
+        switch (e)
+        {
+            case RpcException:
+                return null;
+            case InvalidArgumentException invalid:
+                var badRequest = new BadRequest();
+                badRequest.FieldViolations.AddRange(invalid.Violations.Select(v =>
+                    new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
+                return Build(Code.InvalidArgument, invalid, Any.Pack(badRequest));
+            case NotFoundException notFound:
+                return Build(Code.NotFound, notFound);
+            case StaleEtagException stale:
+                return Build(Code.Aborted, stale);
+            case AlreadyExistsException exists:
+                return Build(Code.AlreadyExists, exists);
+            case CoordinationException other:
+                return Build(Code.FailedPrecondition, other);
+        }
+        if (IsDatabaseUnavailable(e))
+        {
+            LogUnavailable(logger, method, e.GetType().Name);
+            return new Status
+            {
+                Code = (int)Code.Unavailable,
+                Message = "The database is unavailable; retry shortly / cơ sở dữ liệu tạm thời không truy cập được, hãy thử lại.",
+                Details = { Any.Pack(new ErrorInfo { Reason = "DATABASE_UNAVAILABLE", Domain = Domain }) },
+            }.ToRpcException();
+        }
+        LogInternal(logger, method, e);
+        return null;
+    }
+
+    private static RpcException Build(Code code, CoordinationException e, params Any[] details)
+    {
+        var status = new Status { Code = (int)code, Message = e.Message };
+        status.Details.Add(Any.Pack(new ErrorInfo { Reason = e.Reason, Domain = Domain }));
+        status.Details.AddRange(details);
+        return status.ToRpcException();
+    }
+
+    private static bool IsDatabaseUnavailable(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            if (x is NpgsqlException { IsTransient: true } or TimeoutException or System.Net.Sockets.SocketException)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} failed: database unavailable ({ExceptionType})")]
+    private static partial void LogUnavailable(ILogger logger, string method, string exceptionType);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} failed unexpectedly")]
+    private static partial void LogInternal(ILogger logger, string method, Exception exception);
+}

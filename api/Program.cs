@@ -1,0 +1,168 @@
+using System.Data.Common;
+using System.Net;
+using Coordination.Api.Demo;
+using Coordination.Api.Grpc;
+using Coordination.Api.Health;
+using Coordination.Api.Hosting;
+using Coordination.Silo.Common;
+using Coordination.Silo.ReadModel;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+using Quartz;
+
+try
+{
+    await RunAsync(args);
+    return 0;
+}
+catch (StartupException e)
+{
+    Console.Error.WriteLine("coordination: " + e.Message);
+    return e.ExitCode;
+}
+
+static async Task RunAsync(string[] args)
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.Configuration.AddInMemoryCollection(EnvironmentSettings.Read());
+    var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
+    var hosting = builder.Configuration.GetSection(HostingOptions.Section).Get<HostingOptions>() ?? new();
+    if (string.IsNullOrWhiteSpace(database.ConnectionString))
+    {
+        throw new StartupException("No database: set COORD_DB to a PostgreSQL connection string, or start the platform with ./run.sh.");
+    }
+
+    var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+    await Preflight.WaitForDatabaseAsync(dataSource, TimeSpan.FromSeconds(20));
+    var applied = await Preflight.MigrateAsync(dataSource);
+    foreach (var name in applied)
+    {
+        Console.WriteLine($"coordination: applied migration {name}");
+    }
+    if (args.Contains("--migrate-only"))
+    {
+        return;
+    }
+    Preflight.EnsurePortFree(hosting.ListenAddress, hosting.GrpcPort, "gRPC", "COORD_GRPC_PORT");
+    Preflight.EnsurePortFree(hosting.SiloAddress, hosting.SiloPort, "Orleans silo", "COORD_SILO_PORT");
+
+    builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+    builder.Services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+    builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
+    builder.Services.AddSingleton(dataSource);
+    builder.Services.AddSingleton(TimeProvider.System);
+    builder.Services.AddSingleton<ReadModelStore>();
+
+    ConfigureKestrel(builder, hosting);
+    ConfigureOrleans(builder, hosting, dataSource);
+    ConfigureQuartz(builder, hosting, database);
+
+    // Registered after the silo, so it runs once the silo is up.
+    builder.Services.AddHostedService<DemoSeeder>();
+
+    builder.Services.AddGrpc(o =>
+    {
+        o.Interceptors.Add<ErrorInterceptor>();
+        o.MaxReceiveMessageSize = 4 * 1024 * 1024;
+    });
+    builder.Services.AddGrpcReflection();
+    builder.Services.AddGrpcHealthChecks()
+        .AddCheck<OrleansHealthCheck>("orleans")
+        .AddCheck<PostgresHealthCheck>("postgresql")
+        .AddQuartz(o => o.Name = "quartz");
+
+    var app = builder.Build();
+    app.MapGrpcService<DirectoryGrpcService>();
+    app.MapGrpcHealthChecksService();
+    app.MapGrpcReflectionService();
+    app.Lifetime.ApplicationStarted.Register(() =>
+        Console.WriteLine($"coordination: ready — gRPC on {(hosting.TlsCertificatePath.Length > 0 ? "https" : "http")}://{hosting.ListenAddress}:{hosting.GrpcPort} (silo port {hosting.SiloPort}, cluster '{hosting.ClusterId}')"));
+    await app.RunAsync();
+}
+
+static void ConfigureKestrel(WebApplicationBuilder builder, HostingOptions hosting)
+{
+    builder.WebHost.ConfigureKestrel(k =>
+    {
+        var ip = IPAddress.TryParse(hosting.ListenAddress, out var parsed) ? parsed : IPAddress.Loopback;
+        k.Listen(ip, hosting.GrpcPort, listen =>
+        {
+            if (hosting.TlsCertificatePath.Length > 0)
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(hosting.TlsCertificatePath, hosting.TlsCertificatePassword);
+            }
+            else
+            {
+                // Cleartext gRPC must be HTTP/2 only, or clients are told HTTP_1_1_REQUIRED.
+                listen.Protocols = HttpProtocols.Http2;
+            }
+        });
+    });
+}
+
+static void ConfigureOrleans(WebApplicationBuilder builder, HostingOptions hosting, NpgsqlDataSource dataSource)
+{
+    // The Orleans ADO.NET providers find their ADO.NET driver by invariant name.
+    DbProviderFactories.RegisterFactory(OrleansInvariant, NpgsqlFactory.Instance);
+    builder.UseOrleans(silo =>
+    {
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = hosting.ClusterId;
+            o.ServiceId = "coordination-platform";
+        });
+        var siloIp = IPAddress.TryParse(hosting.SiloAddress, out var parsed) ? parsed : IPAddress.Loopback;
+        // Gateway port 0: the silo is co-hosted with the gRPC services, no external Orleans clients.
+        silo.ConfigureEndpoints(siloIp, hosting.SiloPort, 0, listenOnAnyHostAddress: false);
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = OrleansInvariant;
+            o.ConnectionString = dataSource.ConnectionString;
+        });
+        silo.AddAdoNetGrainStorage(StorageNames.Store, o => o.Configure<Serializer>((options, serializer) =>
+        {
+            options.Invariant = OrleansInvariant;
+            options.ConnectionString = dataSource.ConnectionString;
+            // Orleans' own version-tolerant format: state types carry [Alias] and [Id], so renaming a
+            // class or namespace does not orphan stored rows (the JSON default embeds type names).
+            options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+        }));
+    });
+}
+
+static void ConfigureQuartz(WebApplicationBuilder builder, HostingOptions hosting, DatabaseOptions database)
+{
+    builder.Services.AddQuartz(q =>
+    {
+        // A fixed, unique id per host: a restarted node recovers its own triggers at once instead of
+        // waiting for the cluster to declare its previous incarnation dead.
+        q.ConfigureScheduler(s =>
+        {
+            s.InstanceName = "coordination";
+            s.InstanceId = $"{Environment.MachineName}-{hosting.SiloPort}";
+        });
+        q.UsePersistentStore(store =>
+        {
+            store.UsePostgres(database.ConnectionString);
+            store.UseClustering(c =>
+            {
+                c.CheckinInterval = TimeSpan.FromSeconds(5);
+                c.CheckinMisfireThreshold = TimeSpan.FromSeconds(15);
+            });
+            store.UseSystemTextJsonSerializer();
+            store.ProvisionSchema();
+        });
+    });
+    builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+}
+
+/// <summary>Program constants.</summary>
+public partial class Program
+{
+    /// <summary>ADO.NET invariant name under which Npgsql is registered for Orleans.</summary>
+    public const string OrleansInvariant = "Npgsql";
+}

@@ -1,0 +1,10 @@
+namespace Coordination.Silo.Directory;
+
+/// <summary>Persistent state of a ward grain.</summary>
+[GenerateSerializer, Alias("coord.WardState")]
+public sealed class WardState
+{
+    /// <summary>The ward; null until it is defined.</summary>
+    [Id(0)]
+    public WardRecord? Record { get; set; }
+}

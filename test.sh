@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every test: buf lint on the contract, then the whole .NET solution against a throwaway
+# PostgreSQL cluster (never the run data). Exits non-zero on any failure.
+# Settings: COORD_TEST_PG_PORT (55433), COORD_TEST_DATA_DIR (.test-data).
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/pg.sh
+
+command -v dotnet >/dev/null || die ".NET SDK 10 not found: install it and run ./test.sh again."
+
+say "Linting the contract (buf)"
+if ! command -v npx >/dev/null; then
+  [ "$(id -u)" -eq 0 ] || die "npx not found: install Node.js and npm."
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
+(cd protos && npx --yes @bufbuild/buf@1 lint 2>&1 | grep -v 'Unknown user config' || true)
+(cd protos && npx --yes @bufbuild/buf@1 lint >/dev/null 2>&1) || die "buf lint found problems in protos/ (listed above)"
+
+TEST_DIR="${COORD_TEST_DATA_DIR:-.test-data}"
+PG_PORT="${COORD_TEST_PG_PORT:-55433}"
+PG_PORT_VARIABLE=COORD_TEST_PG_PORT
+pg_ensure_installed
+# A throwaway cluster: fresh every run, fsync off (tests kill hosts, not machines).
+if [ -d "$TEST_DIR" ]; then
+  PG_DATA=$(pg_resolve_dir "$TEST_DIR/pg"); pg_stop; rm -rf "$PG_DATA" "$TEST_DIR"
+fi
+mkdir -p "$TEST_DIR"
+pg_start "$TEST_DIR/pg" "$PG_PORT" "fsync = off" "full_page_writes = off"
+trap 'pg_stop; rm -rf "$PG_DATA" "$TEST_DIR"' EXIT
+export COORD_TEST_DB="Host=127.0.0.1;Port=$PG_PORT;Username=coord;Database=postgres"
+
+say "Building"
+dotnet build CoordinationPlatform.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+
+say "Running the tests"
+set +e
+dotnet test CoordinationPlatform.sln -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 \
+  | tee .test-output.log \
+  | grep --line-buffered -E '^\s*(Passed|Failed|Skipped) |Error Message|Assert|Expected|Actual|Total tests|(Passed|Failed)!'
+status=${PIPESTATUS[0]}
+set -e
+summary=$(grep -E '(Passed|Failed)!' .test-output.log || true)
+passed=$(echo "$summary" | sed -nE 's/.*Passed: *([0-9]+).*/\1/p' | awk '{s+=$1} END {print s+0}')
+failed=$(echo "$summary" | sed -nE 's/.*Failed: *([0-9]+).*/\1/p' | awk '{s+=$1} END {print s+0}')
+echo "$passed passed, $failed failed"
+exit "$status"

@@ -1,0 +1,118 @@
+using Coordination.IntegrationTests.Infrastructure;
+using Coordination.V1;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+
+namespace Coordination.IntegrationTests;
+
+public sealed class HostLifecycleTests : IAsyncLifetime
+{
+    private TestDatabase _db = null!;
+
+    public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private static DirectoryService.DirectoryServiceClient Directory(PlatformHost host) => new(host.Channel);
+
+    private static Agency Shelter() => new()
+    {
+        DisplayName = "Nhà tạm lánh Hội Phụ nữ Đà Nẵng",
+        Kind = AgencyKind.Other,
+        Services = { "Tạm lánh khẩn cấp" },
+    };
+
+    [Fact]
+    public async Task Data_written_before_a_restart_reads_back_identically_and_the_seed_does_not_run_again()
+    {
+        Agency created, updatedSeeded;
+        var dataDir = System.IO.Directory.CreateTempSubdirectory("coord-restart-").FullName;
+        await using (var host = await PlatformHost.StartAsync(_db.ConnectionString, seedDemo: true, dataDir: dataDir))
+        {
+            created = await Directory(host).CreateAgencyAsync(new CreateAgencyRequest
+            {
+                AgencyId = "danang-shelter", RequestId = "req-1", Agency = Shelter(),
+            });
+            var police = await Directory(host).GetAgencyAsync(new GetAgencyRequest { Name = "agencies/hai-chau-1-police" });
+            updatedSeeded = await Directory(host).UpdateAgencyAsync(new UpdateAgencyRequest
+            {
+                Agency = new Agency { Name = police.Name, Etag = police.Etag, Contacts = { new Contact { DisplayName = "Trực ban", Phone = "113" } } },
+                UpdateMask = FieldMask.FromString("contacts"),
+                RequestId = "req-2",
+            });
+            await host.StopAsync();
+            Assert.Equal(0, host.ExitCode);
+        }
+
+        await using (var host = await PlatformHost.StartAsync(_db.ConnectionString, seedDemo: true, dataDir: dataDir))
+        {
+            var client = Directory(host);
+            Assert.Equal(created, await client.GetAgencyAsync(new GetAgencyRequest { Name = created.Name }));
+            Assert.Equal(updatedSeeded, await client.GetAgencyAsync(new GetAgencyRequest { Name = updatedSeeded.Name }));
+            var listed = await client.ListAgenciesAsync(new ListAgenciesRequest { PageSize = 500 });
+            Assert.Equal(created, listed.Agencies.Single(a => a.Name == created.Name));
+            Assert.Equal(updatedSeeded, listed.Agencies.Single(a => a.Name == updatedSeeded.Name));
+            // A retry that arrives after the restart still returns the first result.
+            var retry = await client.CreateAgencyAsync(new CreateAgencyRequest { AgencyId = "danang-shelter", RequestId = "req-1", Agency = Shelter() });
+            Assert.Equal(created, retry);
+        }
+        Assert.Equal(1L, await _db.ScalarAsync<long>("select count(*) from app_seeds"));
+    }
+
+    [Fact]
+    public async Task A_killed_host_loses_nothing_it_acknowledged()
+    {
+        var acknowledged = new List<Agency>();
+        await using (var host = await PlatformHost.StartAsync(_db.ConnectionString, seedDemo: false))
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                acknowledged.Add(await Directory(host).CreateAgencyAsync(new CreateAgencyRequest
+                {
+                    AgencyId = $"kill-check-{i}", RequestId = $"kill-{i}", Agency = Shelter(),
+                }));
+            }
+            await host.KillAsync();
+        }
+
+        await using (var host = await PlatformHost.StartAsync(_db.ConnectionString, seedDemo: false))
+        {
+            var listed = await Directory(host).ListAgenciesAsync(new ListAgenciesRequest { PageSize = 500 });
+            Assert.Equal(acknowledged, listed.Agencies);
+        }
+    }
+
+    [Fact]
+    public async Task A_port_in_use_is_reported_with_the_variable_that_moves_it()
+    {
+        using var blocker = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        blocker.Start();
+        var port = ((System.Net.IPEndPoint)blocker.LocalEndpoint).Port;
+
+        await using var host = PlatformHost.Launch(_db.ConnectionString, grpcPort: port);
+        await host.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, host.ExitCode);
+        Assert.Contains($"Port {port} (gRPC)", host.Output);
+        Assert.Contains("COORD_GRPC_PORT", host.Output);
+        Assert.DoesNotContain("   at ", host.Output);
+    }
+
+    [Fact]
+    public async Task A_failed_migration_stops_the_host_and_names_the_migration()
+    {
+        await using (var host = await PlatformHost.StartAsync(_db.ConnectionString))
+        {
+            await host.StopAsync();
+        }
+        await _db.ExecuteAsync("update schema_migrations set checksum = 'tampered' where name = '0002_read_model'");
+
+        await using var broken = PlatformHost.Launch(_db.ConnectionString);
+        await broken.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(3, broken.ExitCode);
+        Assert.Contains("refuses to start", broken.Output);
+        Assert.Contains("0002_read_model", broken.Output);
+        Assert.DoesNotContain("   at ", broken.Output);
+    }
+}

@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+
+namespace Coordination.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real host (api/ build output) started as a separate process on free ports, exactly as
+/// ./run.sh starts it. Stop sends SIGTERM (a clean shutdown); Kill sends SIGKILL.
+/// </summary>
+public sealed partial class PlatformHost : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private PlatformHost(Process process, int grpcPort, int siloPort, string dataDir)
+    {
+        _process = process;
+        GrpcPort = grpcPort;
+        SiloPort = siloPort;
+        DataDirectory = dataDir;
+        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+    }
+
+    /// <summary>The gRPC port.</summary>
+    public int GrpcPort { get; }
+
+    /// <summary>The Orleans silo port.</summary>
+    public int SiloPort { get; }
+
+    /// <summary>The data folder (dev-credentials.json lands here).</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>A channel to the host's gRPC endpoint.</summary>
+    public GrpcChannel Channel { get; }
+
+    /// <summary>Everything the process printed so far (for failure messages).</summary>
+    public string Output { get { lock (_output) { return _output.ToString(); } } }
+
+    /// <summary>Whether the process has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Exit code, once exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Starts a host against <paramref name="connectionString"/> and waits until health says SERVING.</summary>
+    public static async Task<PlatformHost> StartAsync(
+        string connectionString, bool seedDemo = false, int? grpcPort = null, int? siloPort = null, string? dataDir = null)
+    {
+        var host = Launch(connectionString, seedDemo, grpcPort, siloPort, dataDir);
+        await host.WaitUntilServingAsync(TimeSpan.FromSeconds(90));
+        return host;
+    }
+
+    /// <summary>Starts a host process without waiting for it (for start-up failure tests).</summary>
+    public static PlatformHost Launch(
+        string connectionString, bool seedDemo = false, int? grpcPort = null, int? siloPort = null, string? dataDir = null)
+    {
+        var grpc = grpcPort ?? FreePort();
+        var silo = siloPort ?? FreePort();
+        var data = dataDir ?? Directory.CreateTempSubdirectory("coord-host-").FullName;
+        var psi = new ProcessStartInfo("dotnet", [ApiAssemblyPath()])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(ApiAssemblyPath())!,
+        };
+        psi.Environment["COORD_DB"] = connectionString;
+        psi.Environment["COORD_GRPC_PORT"] = grpc.ToString();
+        psi.Environment["COORD_SILO_PORT"] = silo.ToString();
+        psi.Environment["COORD_DATA_DIR"] = data;
+        psi.Environment["COORD_SEED_DEMO"] = seedDemo ? "true" : "false";
+        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        psi.Environment["Logging__LogLevel__Coordination"] = "Information";
+        var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        var host = new PlatformHost(process, grpc, silo, data);
+        process.OutputDataReceived += (_, e) => host.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => host.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return host;
+    }
+
+    /// <summary>Waits for the process to exit by itself.</summary>
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+    }
+
+    /// <summary>Polls grpc.health.v1 until the host reports SERVING.</summary>
+    public async Task WaitUntilServingAsync(TimeSpan timeout)
+    {
+        var client = new Health.HealthClient(Channel);
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"Host exited with code {_process.ExitCode} before serving:\n{Output}");
+            }
+            try
+            {
+                var reply = await client.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(5));
+                if (reply.Status == HealthCheckResponse.Types.ServingStatus.Serving)
+                {
+                    return;
+                }
+            }
+            catch (RpcException)
+            {
+                // Not listening yet.
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Host did not report SERVING within {timeout}:\n{Output}");
+            }
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>Clean shutdown: SIGTERM, then wait.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+        _ = SysKill(_process.Id, 15);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(cts.Token);
+    }
+
+    /// <summary>Abrupt death: SIGKILL.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Channel.Dispose();
+        if (!_process.HasExited)
+        {
+            await KillAsync();
+        }
+        _process.Dispose();
+    }
+
+    /// <summary>A TCP port nobody listens on right now.</summary>
+    public static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private static string ApiAssemblyPath()
+    {
+        // tests/Coordination.IntegrationTests/bin/<Configuration>/net10.0 → api/bin/<Configuration>/net10.0
+        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
+        var configuration = here.Parent!.Name;
+        var root = here;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "CoordinationPlatform.sln")))
+        {
+            root = root.Parent;
+        }
+        if (root is null)
+        {
+            throw new InvalidOperationException("Cannot find the repository root from " + AppContext.BaseDirectory);
+        }
+        var path = Path.Combine(root.FullName, "api", "bin", configuration, "net10.0", "Coordination.Api.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("Build the api project first.", path);
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SysKill(int pid, int signal);
+}
