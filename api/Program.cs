@@ -1,10 +1,14 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Net;
 using Coordination.Api.Demo;
 using Coordination.Api.Grpc;
 using Coordination.Api.Health;
 using Coordination.Api.Hosting;
+using Coordination.Silo.Calendar;
+using Coordination.Silo.Cases;
 using Coordination.Silo.Common;
+using Coordination.Silo.Intake;
 using Coordination.Silo.ReadModel;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Npgsql;
@@ -55,6 +59,12 @@ static async Task RunAsync(string[] args)
     builder.Services.AddSingleton(dataSource);
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddSingleton<ReadModelStore>();
+    builder.Services.AddSingleton<IdAllocator>();
+    builder.Services.AddOptions<CaseClockOptions>().BindConfiguration(CaseClockOptions.Section);
+    builder.Services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section);
+    builder.Services.AddSingleton(new WorkingCalendar(
+        builder.Configuration.GetSection("Calendar:Holidays").Get<string[]>()?.Select(d => DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture)) ?? []));
+    builder.Services.AddSingleton<DirectoryGrpcService>();
 
     ConfigureKestrel(builder, hosting);
     ConfigureOrleans(builder, hosting, dataSource);
@@ -76,6 +86,9 @@ static async Task RunAsync(string[] args)
 
     var app = builder.Build();
     app.MapGrpcService<DirectoryGrpcService>();
+    app.MapGrpcService<CaseGrpcService>();
+    app.MapGrpcService<TaskGrpcService>();
+    app.MapGrpcService<WardGrpcService>();
     app.MapGrpcHealthChecksService();
     app.MapGrpcReflectionService();
     app.Lifetime.ApplicationStarted.Register(() =>

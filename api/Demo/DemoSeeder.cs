@@ -1,6 +1,8 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Coordination.Api.Hosting;
+using Coordination.Api.Identity;
+using Coordination.Silo.Common;
 using Coordination.Silo.Directory;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -66,17 +68,17 @@ public sealed partial class DemoSeeder(
     private string WriteCredentials()
     {
         var users = DemoDirectory.CityPeople
-            .Select(p => new CredentialEntry("users/" + p.Id, p.DisplayName, RoleName(p.Role), "city", "dev-user:" + p.Id))
+            .Select(p => Entry("users/" + p.Id, p.DisplayName, RoleName(p.Role), "city"))
             .Concat(DemoDirectory.Wards.SelectMany(w => new[]
             {
-                new CredentialEntry($"users/{w.Id}-vice-chair", w.ViceChair, RoleName(StaffRole.WardViceChair), "wards/" + w.Id, $"dev-user:{w.Id}-vice-chair"),
-                new CredentialEntry($"users/{w.Id}-officer", w.Officer, RoleName(StaffRole.WardOfficer), "wards/" + w.Id, $"dev-user:{w.Id}-officer"),
+                Entry($"users/{w.Id}-vice-chair", w.ViceChair, Actor.WardViceChair, "wards/" + w.Id),
+                Entry($"users/{w.Id}-officer", w.Officer, Actor.WardOfficer, "wards/" + w.Id),
             }));
         var agencies = DemoDirectory.Agencies()
-            .Select(a => new CredentialEntry("agencies/" + a.Id, a.Profile.DisplayName, "AGENCY_SYSTEM", "agencies/" + a.Id, "dev-agency:" + a.Id));
+            .Select(a => Entry("agencies/" + a.Id, a.Profile.DisplayName, Actor.AgencySystem, "agencies/" + a.Id));
         var h = hosting.Value;
         var file = new CredentialsDocument(
-            "Demo credentials for development only. Until token authentication lands, each token is a plain development identity.",
+            "Demo credentials for development only. Send a token as 'authorization: Bearer <token>'. Until signed tokens land, these carry unverified claims.",
             $"{(h.TlsCertificatePath.Length > 0 ? "https" : "http")}://{h.ListenAddress}:{h.GrpcPort}",
             [.. users],
             [.. agencies]);
@@ -87,6 +89,9 @@ public sealed partial class DemoSeeder(
         File.Move(temp, path, overwrite: true);
         return path;
     }
+
+    private static CredentialEntry Entry(string name, string displayName, string role, string scope) =>
+        new(name, displayName, role, scope, DevelopmentTokens.Issue(new Actor(name, displayName, role, scope)));
 
     private static string RoleName(StaffRole role) => role switch
     {

@@ -64,6 +64,8 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
                 return Build(Code.Aborted, stale);
             case AlreadyExistsException exists:
                 return Build(Code.AlreadyExists, exists);
+            case PermissionDeniedException denied:
+                return Build(Code.PermissionDenied, denied);
             case CoordinationException other:
                 return Build(Code.FailedPrecondition, other);
         }

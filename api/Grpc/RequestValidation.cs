@@ -81,6 +81,39 @@ public sealed partial class RequestValidation
         return name[prefix.Length..];
     }
 
+    /// <summary>
+    /// Parses <c>{collection}/{id}</c> for a server-assigned id (e.g. <c>cases/DN-2026-000123</c>);
+    /// records a violation and returns null when it is malformed or (when required) empty.
+    /// </summary>
+    public string? ServerId(string field, string? name, string collection, bool required = true)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            if (required)
+            {
+                Add(field, $"Required: a name like {collection}/... / bắt buộc.");
+            }
+            return null;
+        }
+        var prefix = collection + "/";
+        if (!name.StartsWith(prefix, StringComparison.Ordinal) || !ServerIdPattern().IsMatch(name.AsSpan(prefix.Length)))
+        {
+            Add(field, $"Must be {collection}/{{id}} / sai định dạng.");
+            return null;
+        }
+        return name[prefix.Length..];
+    }
+
+    /// <summary>Requires a defined, non-zero enum value.</summary>
+    public RequestValidation Enum<T>(string field, T value, bool required = true) where T : struct, System.Enum
+    {
+        if (!System.Enum.IsDefined(value) || (required && Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) == 0))
+        {
+            Add(field, required ? "Required: choose one of the listed values / bắt buộc chọn giá trị hợp lệ." : "Unknown value / giá trị không hợp lệ.");
+        }
+        return this;
+    }
+
     /// <summary>Validates a client-chosen id (AIP-122 style).</summary>
     public RequestValidation NewId(string field, string? id)
     {
@@ -118,6 +151,9 @@ public sealed partial class RequestValidation
 
     [GeneratedRegex("^[a-z][a-z0-9-]{2,62}$")]
     private static partial Regex IdPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")]
+    private static partial Regex ServerIdPattern();
 }
 
 /// <summary>

@@ -67,3 +67,19 @@ public sealed class InvalidArgumentException(IReadOnlyList<FieldViolation> viola
     [Id(0)]
     public IReadOnlyList<FieldViolation> Violations { get; } = violations;
 }
+
+/// <summary>The action is not allowed in the resource's current state (e.g. an illegal transition).</summary>
+[GenerateSerializer, Alias("coord.FailedPreconditionException")]
+public sealed class FailedPreconditionException(string reason, string message)
+    : CoordinationException(reason, message)
+{
+}
+
+/// <summary>
+/// The caller may not do this. Worded so it does not reveal whether the resource exists.
+/// </summary>
+[GenerateSerializer, Alias("coord.PermissionDeniedException")]
+public sealed class PermissionDeniedException(string message)
+    : CoordinationException("PERMISSION_DENIED", message)
+{
+}

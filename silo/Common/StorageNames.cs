@@ -18,4 +18,10 @@ public static class StorageNames
 
     /// <summary>State name of the agency grain.</summary>
     public const string AgencyState = "agency";
+
+    /// <summary>State name of the case grain.</summary>
+    public const string CaseState = "case";
+
+    /// <summary>State name of the task grain.</summary>
+    public const string TaskState = "task";
 }

@@ -17,4 +17,8 @@ public sealed class AgencyState
     /// <summary>Request ids already applied, for safe retries.</summary>
     [Id(2)]
     public RecentRequests Requests { get; set; } = new();
+
+    /// <summary>Inbox index: open tasks addressed to the agency.</summary>
+    [Id(3)]
+    public HashSet<string> OpenTaskIds { get; set; } = [];
 }

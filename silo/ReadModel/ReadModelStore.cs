@@ -1,5 +1,8 @@
 using System.Text.Json;
+using Coordination.Silo.Cases;
+using Coordination.Silo.Common;
 using Coordination.Silo.Directory;
+using Coordination.Silo.Tasks;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -7,25 +10,26 @@ namespace Coordination.Silo.ReadModel;
 
 /// <summary>
 /// Writes and reads the read-model tables: one row per resource, holding the filter columns and the
-/// whole record as JSON. Grains write (after their state write); list queries read, so listing never
-/// activates grains.
+/// whole record as JSON. Grains write (after their state write); list and summary queries read, so
+/// they never activate grains. Every upsert is version-guarded: a late, older row never overwrites a
+/// newer one.
 /// </summary>
 public sealed class ReadModelStore(NpgsqlDataSource db)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
 
-    /// <summary>Upserts a ward row unless a newer version is already there.</summary>
+    /// <summary>Upserts a ward row.</summary>
     public Task UpsertWardAsync(WardRecord r) => ExecuteAsync(
         """
         insert into rm_wards as t (id, version, cluster_id, doc, updated_at)
-        values (@id, @version, @a, @doc, now())
+        values (@id, @version, @cluster, @doc, now())
         on conflict (id) do update set version = excluded.version, cluster_id = excluded.cluster_id,
             doc = excluded.doc, updated_at = now()
         where t.version < excluded.version
         """,
-        r.Id, r.Version, r.Profile.ClusterId, null, JsonSerializer.Serialize(r, Json));
+        P("id", r.Id), P("version", r.Version), P("cluster", r.Profile.ClusterId), Doc(r));
 
-    /// <summary>Upserts a cluster row unless a newer version is already there.</summary>
+    /// <summary>Upserts a cluster row.</summary>
     public Task UpsertClusterAsync(ClusterRecord r) => ExecuteAsync(
         """
         insert into rm_clusters as t (id, version, doc, updated_at)
@@ -33,59 +37,182 @@ public sealed class ReadModelStore(NpgsqlDataSource db)
         on conflict (id) do update set version = excluded.version, doc = excluded.doc, updated_at = now()
         where t.version < excluded.version
         """,
-        r.Id, r.Version, null, null, JsonSerializer.Serialize(r, Json));
+        P("id", r.Id), P("version", r.Version), Doc(r));
 
-    /// <summary>Upserts an agency row unless a newer version is already there.</summary>
+    /// <summary>Upserts an agency row.</summary>
     public Task UpsertAgencyAsync(AgencyRecord r) => ExecuteAsync(
         """
         insert into rm_agencies as t (id, version, ward_id, kind, doc, updated_at)
-        values (@id, @version, @a, @b, @doc, now())
+        values (@id, @version, @ward, @kind, @doc, now())
         on conflict (id) do update set version = excluded.version, ward_id = excluded.ward_id,
             kind = excluded.kind, doc = excluded.doc, updated_at = now()
         where t.version < excluded.version
         """,
-        r.Id, r.Version, r.Profile.WardId, (int)r.Profile.Kind, JsonSerializer.Serialize(r, Json));
+        P("id", r.Id), P("version", r.Version), P("ward", r.Profile.WardId), P("kind", (int)r.Profile.Kind), Doc(r));
+
+    /// <summary>Upserts a case row, with the earliest running clock for overdue queries.</summary>
+    public Task UpsertCaseAsync(CaseRecord r, CaseClocks clocks) => ExecuteAsync(
+        """
+        insert into rm_cases as t (id, version, ward_id, cluster_id, step, risk, categories, case_worker, flagged,
+            is_open, next_due, report_time, person_search, doc, updated_at)
+        values (@id, @version, @ward, @cluster, @step, @risk, @categories, @worker, @flagged,
+            @open, @due, @report, @search, @doc, now())
+        on conflict (id) do update set version = excluded.version, ward_id = excluded.ward_id,
+            cluster_id = excluded.cluster_id, step = excluded.step, risk = excluded.risk,
+            categories = excluded.categories, case_worker = excluded.case_worker, flagged = excluded.flagged,
+            is_open = excluded.is_open, next_due = excluded.next_due, report_time = excluded.report_time,
+            person_search = excluded.person_search, doc = excluded.doc, updated_at = now()
+        where t.version < excluded.version
+        """,
+        P("id", r.Id), P("version", r.Version), P("ward", r.WardId), P("cluster", r.ClusterId),
+        P("step", (int)r.Step), P("risk", (int)r.Risk), P("categories", r.Details.Categories),
+        P("worker", r.Details.CaseWorker), P("flagged", r.ConferenceFlag?.Flagged ?? false),
+        P("open", r.Step != CaseStep.Closed), P("due", clocks.NextDue, NpgsqlDbType.TimestampTz),
+        P("report", r.ReportTime), P("search", SearchText.Fold(r.Details.Person.DisplayName)), Doc(r));
+
+    /// <summary>Upserts a task row.</summary>
+    public Task UpsertTaskAsync(TaskRecord r) => ExecuteAsync(
+        """
+        insert into rm_tasks as t (id, version, kind, status, case_id, ward_id, assignee_id, due_time, is_open, doc, updated_at)
+        values (@id, @version, @kind, @status, @case, @ward, @assignee, @due, @open, @doc, now())
+        on conflict (id) do update set version = excluded.version, kind = excluded.kind, status = excluded.status,
+            case_id = excluded.case_id, ward_id = excluded.ward_id, assignee_id = excluded.assignee_id,
+            due_time = excluded.due_time, is_open = excluded.is_open, doc = excluded.doc, updated_at = now()
+        where t.version < excluded.version
+        """,
+        P("id", r.Id), P("version", r.Version), P("kind", (int)r.Spec.Kind), P("status", (int)r.Status),
+        P("case", r.Spec.CaseId), P("ward", r.Spec.WardId), P("assignee", r.Spec.AssigneeAgencyId),
+        P("due", r.Spec.DueTime), P("open", TaskStateMachine.IsOpen(r.Status)), Doc(r));
 
     /// <summary>Wards ordered by id, after <paramref name="afterId"/>, optionally of one cluster.</summary>
     public Task<IReadOnlyList<WardRecord>> ListWardsAsync(string? clusterId, string afterId, int limit, CancellationToken ct) =>
         QueryAsync<WardRecord>(
-            "select doc from rm_wards where id > @after and (@a::text is null or cluster_id = @a) order by id limit @limit",
-            afterId, limit, clusterId, null, ct);
+            "select doc from rm_wards where id > @after and (@cluster::text is null or cluster_id = @cluster) order by id limit @limit",
+            ct, P("after", afterId), P("limit", limit), P("cluster", clusterId, NpgsqlDbType.Text));
 
     /// <summary>Clusters ordered by id, after <paramref name="afterId"/>.</summary>
     public Task<IReadOnlyList<ClusterRecord>> ListClustersAsync(string afterId, int limit, CancellationToken ct) =>
-        QueryAsync<ClusterRecord>(
-            "select doc from rm_clusters where id > @after order by id limit @limit",
-            afterId, limit, null, null, ct);
+        QueryAsync<ClusterRecord>("select doc from rm_clusters where id > @after order by id limit @limit",
+            ct, P("after", afterId), P("limit", limit));
 
     /// <summary>Agencies ordered by id, after <paramref name="afterId"/>, optionally filtered.</summary>
     public Task<IReadOnlyList<AgencyRecord>> ListAgenciesAsync(string? wardId, AgencyKind? kind, string afterId, int limit, CancellationToken ct) =>
         QueryAsync<AgencyRecord>(
             """
             select doc from rm_agencies
-            where id > @after and (@a::text is null or ward_id = @a) and (@b::int is null or kind = @b)
+            where id > @after and (@ward::text is null or ward_id = @ward) and (@kind::int is null or kind = @kind)
             order by id limit @limit
             """,
-            afterId, limit, wardId, kind is null ? null : (int)kind, ct);
+            ct, P("after", afterId), P("limit", limit), P("ward", wardId, NpgsqlDbType.Text), P("kind", (int?)kind, NpgsqlDbType.Integer));
 
-    private async Task ExecuteAsync(string sql, string id, long version, object? a, object? b, string doc)
+    /// <summary>Cases matching <paramref name="f"/>, newest report first, after the keyset cursor.</summary>
+    public Task<IReadOnlyList<CaseRecord>> ListCasesAsync(CaseFilter f, DateTimeOffset now, (DateTimeOffset Time, string Id)? after, int limit, CancellationToken ct) =>
+        QueryAsync<CaseRecord>(
+            """
+            select doc from rm_cases
+            where (@ward::text is null or ward_id = @ward)
+              and (@cluster::text is null or cluster_id = @cluster)
+              and (@step::int is null or step = @step)
+              and (@risk::int is null or risk = @risk)
+              and (@category::int is null or @category = any(categories))
+              and (@worker::text is null or case_worker = @worker)
+              and (not @flagged or flagged)
+              and (not @overdue or (is_open and next_due < @now))
+              and (@name::text is null or person_search like '%' || @name || '%')
+              and (@closed or is_open)
+              and (@after_time::timestamptz is null or (report_time, id) < (@after_time, @after_id))
+            order by report_time desc, id desc
+            limit @limit
+            """,
+            ct,
+            P("ward", f.WardId, NpgsqlDbType.Text), P("cluster", f.ClusterId, NpgsqlDbType.Text),
+            P("step", (int?)f.Step, NpgsqlDbType.Integer), P("risk", (int?)f.Risk, NpgsqlDbType.Integer),
+            P("category", f.Category, NpgsqlDbType.Integer), P("worker", f.CaseWorker, NpgsqlDbType.Text),
+            P("flagged", f.FlaggedOnly), P("overdue", f.OverdueOnly), P("now", now),
+            P("name", f.PersonName is null ? null : SearchText.Fold(f.PersonName), NpgsqlDbType.Text),
+            P("closed", f.IncludeClosed),
+            P("after_time", after?.Time, NpgsqlDbType.TimestampTz), P("after_id", after?.Id ?? "", NpgsqlDbType.Text),
+            P("limit", limit));
+
+    /// <summary>Tasks matching <paramref name="f"/>, soonest due first, after the keyset cursor.</summary>
+    public Task<IReadOnlyList<TaskRecord>> ListTasksAsync(TaskFilter f, DateTimeOffset now, (DateTimeOffset Time, string Id)? after, int limit, CancellationToken ct) =>
+        QueryAsync<TaskRecord>(
+            """
+            select doc from rm_tasks
+            where (@assignee::text is null or assignee_id = @assignee)
+              and (@ward::text is null or ward_id = @ward)
+              and (@case::text is null or case_id = @case)
+              and (@status::int is null or status = @status)
+              and (@kind::int is null or kind = @kind)
+              and (not @overdue or (is_open and due_time < @now))
+              and (@before::timestamptz is null or due_time < @before)
+              and (@after_time::timestamptz is null or (due_time, id) > (@after_time, @after_id))
+            order by due_time, id
+            limit @limit
+            """,
+            ct,
+            P("assignee", f.AssigneeAgencyId, NpgsqlDbType.Text), P("ward", f.WardId, NpgsqlDbType.Text),
+            P("case", f.CaseId, NpgsqlDbType.Text), P("status", (int?)f.Status, NpgsqlDbType.Integer),
+            P("kind", (int?)f.Kind, NpgsqlDbType.Integer), P("overdue", f.OverdueOnly), P("now", now),
+            P("before", f.DueBefore, NpgsqlDbType.TimestampTz),
+            P("after_time", after?.Time, NpgsqlDbType.TimestampTz), P("after_id", after?.Id ?? "", NpgsqlDbType.Text),
+            P("limit", limit));
+
+    /// <summary>Counts for a ward's summary, computed in one round trip.</summary>
+    public async Task<WardCounts> WardCountsAsync(string wardId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            select 'step', step::text, count(*) from rm_cases where ward_id = @w and is_open group by step
+            union all select 'risk', risk::text, count(*) from rm_cases where ward_id = @w and is_open group by risk
+            union all select 'task', status::text, count(*) from rm_tasks where ward_id = @w group by status
+            union all select 'overdue_cases', '', count(*) from rm_cases where ward_id = @w and is_open and next_due < @now
+            union all select 'overdue_tasks', '', count(*) from rm_tasks where ward_id = @w and is_open and due_time < @now
+            union all select 'flagged', id, 1 from rm_cases where ward_id = @w and is_open and flagged
+            """);
+        cmd.Parameters.AddWithValue("w", wardId);
+        cmd.Parameters.AddWithValue("now", now);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var counts = new WardCounts();
+        while (await reader.ReadAsync(ct))
+        {
+            var (group, label, n) = (reader.GetString(0), reader.GetString(1), reader.GetInt64(2));
+            switch (group)
+            {
+                case "step": counts.CasesByStep[(CaseStep)int.Parse(label)] = n; break;
+                case "risk": counts.CasesByRisk[(RiskLevel)int.Parse(label)] = n; break;
+                case "task": counts.TasksByStatus[(Tasks.TaskStatus)int.Parse(label)] = n; break;
+                case "overdue_cases": counts.OverdueCases = n; break;
+                case "overdue_tasks": counts.OverdueTasks = n; break;
+                default: counts.FlaggedCaseIds.Add(label); break;
+            }
+        }
+        counts.FlaggedCaseIds.Sort(StringComparer.Ordinal);
+        return counts;
+    }
+
+    private static NpgsqlParameter P(string name, object? value, NpgsqlDbType? type = null)
+    {
+        var p = new NpgsqlParameter(name, value ?? DBNull.Value);
+        if (type is { } t)
+        {
+            p.NpgsqlDbType = t;
+        }
+        return p;
+    }
+
+    private static NpgsqlParameter Doc<T>(T record) => P("doc", JsonSerializer.Serialize(record, Json), NpgsqlDbType.Jsonb);
+
+    private async Task ExecuteAsync(string sql, params NpgsqlParameter[] parameters)
     {
         await using var cmd = db.CreateCommand(sql);
-        cmd.Parameters.AddWithValue("id", id);
-        cmd.Parameters.AddWithValue("version", version);
-        cmd.Parameters.Add(new NpgsqlParameter("a", a ?? DBNull.Value));
-        cmd.Parameters.Add(new NpgsqlParameter("b", b ?? DBNull.Value));
-        cmd.Parameters.Add(new NpgsqlParameter("doc", NpgsqlDbType.Jsonb) { Value = doc });
+        cmd.Parameters.AddRange(parameters);
         await cmd.ExecuteNonQueryAsync();
     }
 
-    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, string afterId, int limit, string? a, int? b, CancellationToken ct)
+    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, CancellationToken ct, params NpgsqlParameter[] parameters)
     {
         await using var cmd = db.CreateCommand(sql);
-        cmd.Parameters.AddWithValue("after", afterId);
-        cmd.Parameters.AddWithValue("limit", limit);
-        cmd.Parameters.Add(new NpgsqlParameter("a", NpgsqlDbType.Text) { Value = (object?)a ?? DBNull.Value });
-        cmd.Parameters.Add(new NpgsqlParameter("b", NpgsqlDbType.Integer) { Value = (object?)b ?? DBNull.Value });
+        cmd.Parameters.AddRange(parameters);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var result = new List<T>();
         while (await reader.ReadAsync(ct))
@@ -95,4 +222,31 @@ public sealed class ReadModelStore(NpgsqlDataSource db)
         }
         return result;
     }
+}
+
+/// <summary>Filters of a case list; null means "any".</summary>
+public sealed record CaseFilter(
+    string? WardId, string? ClusterId, CaseStep? Step, RiskLevel? Risk, int? Category, string? CaseWorker,
+    bool FlaggedOnly, bool OverdueOnly, string? PersonName, bool IncludeClosed);
+
+/// <summary>Filters of a task list; null means "any".</summary>
+public sealed record TaskFilter(
+    string? AssigneeAgencyId, string? WardId, string? CaseId, Tasks.TaskStatus? Status, TaskKind? Kind,
+    bool OverdueOnly, DateTimeOffset? DueBefore);
+
+/// <summary>Counts behind a ward summary.</summary>
+public sealed class WardCounts
+{
+    /// <summary>Open cases by step.</summary>
+    public Dictionary<CaseStep, long> CasesByStep { get; } = [];
+    /// <summary>Open cases by risk.</summary>
+    public Dictionary<RiskLevel, long> CasesByRisk { get; } = [];
+    /// <summary>Tasks by status.</summary>
+    public Dictionary<Tasks.TaskStatus, long> TasksByStatus { get; } = [];
+    /// <summary>Open cases with a clock run out.</summary>
+    public long OverdueCases { get; set; }
+    /// <summary>Open tasks past due.</summary>
+    public long OverdueTasks { get; set; }
+    /// <summary>Ids of cases flagged for the conference.</summary>
+    public List<string> FlaggedCaseIds { get; } = [];
 }

@@ -1,0 +1,416 @@
+using Coordination.Silo.Calendar;
+using Coordination.Silo.Cases;
+using Coordination.Silo.Common;
+using Coordination.Silo.Intake;
+using Coordination.Silo.ReadModel;
+using Coordination.Silo.Tasks;
+using Coordination.V1;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Case = Coordination.V1.Case;
+using PlanItem = Coordination.Silo.Cases.PlanItem;
+using TimelineEntry = Coordination.Silo.Cases.TimelineEntry;
+using CaseStep = Coordination.V1.CaseStep;
+using ReviewDecision = Coordination.V1.ReviewDecision;
+using RiskLevel = Coordination.V1.RiskLevel;
+
+namespace Coordination.Api.Grpc;
+
+/// <summary>gRPC adapter of cases: validate, call one grain or read-model query, map back.</summary>
+public sealed class CaseGrpcService(
+    IGrainFactory grains, ReadModelStore readModel, TimeProvider time, WorkingCalendar calendar, IOptions<CaseClockOptions> clocks)
+    : CaseService.CaseServiceBase
+{
+    private const int MaxText = 10_000;
+    private const int MaxName = 200;
+
+    private Case Map(CaseRecord r) => r.ToMessage(calendar, clocks.Value, time.GetUtcNow());
+
+    private ICaseGrain Grain(string id) => grains.GetGrain<ICaseGrain>(id);
+
+    /// <inheritdoc/>
+    public override async Task<Case> CreateCase(CreateCaseRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        v.RequestId("request_id", request.RequestId);
+        string? ward = null;
+        if (request.Case is null)
+        {
+            v.Add("case", "Required / bắt buộc.");
+        }
+        else
+        {
+            ward = v.ResourceId("case.ward", request.Case.Ward, "wards");
+            v.Enum("case.source", request.Case.Source);
+            ValidateDetails(v, request.Case, null);
+            if (request.Case.ReportTime is { } t && t.ToDateTimeOffset() > time.GetUtcNow().AddMinutes(5))
+            {
+                v.Add("case.report_time", "Must not be in the future / không được ở tương lai.");
+            }
+        }
+        v.ThrowIfAny();
+        var record = await grains.GetGrain<IIntakeGrain>(0).OpenCase(
+            ward!, request.Case!.ToDetails(), request.Case!.ReportTime?.ToDateTimeOffset(), CallContexts.For(context, request.RequestId));
+        return Map(record);
+    }
+
+    /// <inheritdoc/>
+    public override async Task<Case> GetCase(GetCaseRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        var id = v.ServerId("name", request.Name, "cases");
+        v.ThrowIfAny();
+        return Map(await Grain(id!).Get() ?? throw new NotFoundException(request.Name));
+    }
+
+    /// <inheritdoc/>
+    public override async Task<ListCasesResponse> ListCases(ListCasesRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        var ward = v.ResourceId("ward", request.Ward, "wards", required: false);
+        var cluster = v.ResourceId("cluster", request.Cluster, "clusters", required: false);
+        v.Enum("step", request.Step, required: false);
+        v.Enum("risk_level", request.RiskLevel, required: false);
+        v.Enum("category", request.Category, required: false);
+        v.MaxLength("person_name", request.PersonName, MaxName);
+        v.MaxLength("case_worker", request.CaseWorker, MaxName);
+        var filter = new CaseFilter(
+            ward, cluster,
+            request.Step == CaseStep.Unspecified ? null : (Silo.Cases.CaseStep)(int)request.Step,
+            request.RiskLevel == RiskLevel.Unspecified ? null : (Silo.Cases.RiskLevel)(int)request.RiskLevel,
+            request.Category == CaseCategory.Unspecified ? null : (int)request.Category,
+            string.IsNullOrEmpty(request.CaseWorker) ? null : request.CaseWorker,
+            request.FlaggedForConference, request.Overdue,
+            string.IsNullOrWhiteSpace(request.PersonName) ? null : request.PersonName, request.IncludeClosed);
+        var (size, after) = v.Page(request.PageSize, request.PageToken, filter.ToString());
+        v.ThrowIfAny();
+        var cursor = KeysetCursor.Parse(after);
+        var rows = await readModel.ListCasesAsync(filter, time.GetUtcNow(), cursor, size + 1, context.CancellationToken);
+        var response = new ListCasesResponse();
+        response.Cases.AddRange(rows.Take(size).Select(Map));
+        if (rows.Count > size)
+        {
+            var last = rows[size - 1];
+            response.NextPageToken = new PageToken(KeysetCursor.Format(last.ReportTime, last.Id), filter.ToString()).Encode();
+        }
+        return response;
+    }
+
+    /// <inheritdoc/>
+    public override async Task<Case> UpdateCase(UpdateCaseRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        v.RequestId("request_id", request.RequestId);
+        var fields = request.UpdateMask?.Paths.ToHashSet(StringComparer.Ordinal) ?? [];
+        if (fields.Count == 0)
+        {
+            v.Add("update_mask", "Name at least one field to change / cần ít nhất một trường.");
+        }
+        foreach (var f in fields.Where(f => !UpdatableCaseFields.Contains(f)))
+        {
+            v.Add("update_mask", $"Field '{f}' cannot be updated; allowed: {string.Join(", ", UpdatableCaseFields)} / không thể cập nhật trường này.");
+        }
+        string? id = null;
+        if (request.Case is null)
+        {
+            v.Add("case", "Required / bắt buộc.");
+        }
+        else
+        {
+            id = v.ServerId("case.name", request.Case.Name, "cases");
+            ValidateDetails(v, request.Case, fields);
+        }
+        v.ThrowIfAny();
+        var record = await Grain(id!).Update(request.Case!.ToDetails(), [.. fields], request.Case!.Etag, CallContexts.For(context, request.RequestId));
+        return Map(record);
+    }
+
+    /// <inheritdoc/>
+    public override async Task<Case> RecordInitialAssessment(RecordInitialAssessmentRequest request, ServerCallContext context)
+    {
+        var (id, call) = Target(request.Name, request.RequestId, context, v => ValidateAssessment(v, request.Assessment, riskRequired: true));
+        var a = request.Assessment;
+        return Map(await Grain(id).RecordInitialAssessment(
+            (Silo.Cases.RiskLevel)(int)a.RiskLevel, Text.Normalize(a.Findings), [.. a.Needs.Select(Text.Normalize)], request.Etag, call));
+    }
+
+    /// <inheritdoc/>
+    public override async Task<Case> RecordDetailedAssessment(RecordDetailedAssessmentRequest request, ServerCallContext context)
+    {
+        var (id, call) = Target(request.Name, request.RequestId, context, v => ValidateAssessment(v, request.Assessment, riskRequired: false));
+        var a = request.Assessment;
+        return Map(await Grain(id).RecordDetailedAssessment(
+            (Silo.Cases.RiskLevel)(int)a.RiskLevel, Text.Normalize(a.Findings), [.. a.Needs.Select(Text.Normalize)], request.Etag, call));
+    }
+
+    /// <inheritdoc/>
+    public override async Task<Case> ProposePlan(ProposePlanRequest request, ServerCallContext context)
+    {
+        var now = time.GetUtcNow();
+        var (id, call) = Target(request.Name, request.RequestId, context, v =>
+        {
+            if (request.Plan is null)
+            {
+                v.Add("plan", "Required / bắt buộc.");
+                return;
+            }
+            v.Required("plan.goal", request.Plan.Goal, MaxText);
+            if (request.Plan.Items.Count == 0)
+            {
+                v.Add("plan.items", "At least one item / cần ít nhất một hoạt động.");
+            }
+            if (request.Plan.Items.Count > 100)
+            {
+                v.Add("plan.items", "At most 100 items / tối đa 100 hoạt động.");
+            }
+            for (var i = 0; i < Math.Min(request.Plan.Items.Count, 100); i++)
+            {
+                var item = request.Plan.Items[i];
+                v.Required($"plan.items[{i}].action", item.Action, 2000);
+                v.Required($"plan.items[{i}].responsible", item.Responsible, MaxName);
+                if (item.DueTime is { } due && due.ToDateTimeOffset() <= now)
+                {
+                    v.Add($"plan.items[{i}].due_time", "Must be in the future / hạn phải ở tương lai.");
+                }
+            }
+        });
+        var items = request.Plan.Items
+            .Select(i => new PlanItem(Text.Normalize(i.Action), i.Responsible.Trim(), i.DueTime?.ToDateTimeOffset()))
+            .ToArray();
+        return Map(await Grain(id).ProposePlan(Text.Normalize(request.Plan.Goal), items, request.Etag, call));
+    }
+
+    /// <inheritdoc/>
+    public override async Task<Case> ApprovePlan(ApprovePlanRequest request, ServerCallContext context)
+    {
+        var (id, call) = Target(request.Name, request.RequestId, context, v => v.MaxLength("comment", request.Comment, MaxText));
+        return Map(await Grain(id).DecidePlan(true, Text.Normalize(request.Comment), request.Etag, call));
+    }
+
+    /// <inheritdoc/>
+    public override async Task<Case> ReturnPlan(ReturnPlanRequest request, ServerCallContext context)
+    {
+        var (id, call) = Target(request.Name, request.RequestId, context, v => v.Required("reason", request.Reason, MaxText));
+        return Map(await Grain(id).DecidePlan(false, Text.Normalize(request.Reason), request.Etag, call));
+    }
+
+    /// <inheritdoc/>
+    public override async Task<Case> StartIntervention(StartInterventionRequest request, ServerCallContext context)
+    {
+        var (id, call) = Target(request.Name, request.RequestId, context, _ => { });
+        return Map(await Grain(id).StartIntervention(request.Etag, call));
+    }
+
+    /// <inheritdoc/>
+    public override async Task<Case> RecordReview(RecordReviewRequest request, ServerCallContext context)
+    {
+        var (id, call) = Target(request.Name, request.RequestId, context, v =>
+        {
+            v.Required("summary", request.Summary, MaxText);
+            v.Enum("decision", request.Decision);
+        });
+        return Map(await Grain(id).RecordReview(
+            Text.Normalize(request.Summary), (Silo.Cases.ReviewDecision)(int)request.Decision, request.Etag, call));
+    }
+
+    /// <inheritdoc/>
+    public override async Task<Case> AddCaseNote(AddCaseNoteRequest request, ServerCallContext context)
+    {
+        var (id, call) = Target(request.Name, request.RequestId, context, v => v.Required("text", request.Text, MaxText));
+        return Map(await Grain(id).AddNote(Text.Normalize(request.Text), call));
+    }
+
+    /// <inheritdoc/>
+    public override async Task<Case> SetConferenceFlag(SetConferenceFlagRequest request, ServerCallContext context)
+    {
+        var (id, call) = Target(request.Name, request.RequestId, context, v =>
+        {
+            if (request.Flagged)
+            {
+                v.Required("reason", request.Reason, MaxText);
+            }
+            else
+            {
+                v.MaxLength("reason", request.Reason, MaxText);
+            }
+        });
+        return Map(await Grain(id).SetConferenceFlag(request.Flagged, Text.Normalize(request.Reason), call));
+    }
+
+    /// <inheritdoc/>
+    public override async Task<Case> CloseCase(CloseCaseRequest request, ServerCallContext context)
+    {
+        var (id, call) = Target(request.Name, request.RequestId, context, v =>
+        {
+            v.Required("reason", request.Reason, MaxText);
+            v.Required("outcome", request.Outcome, MaxText);
+        });
+        return Map(await Grain(id).Close(Text.Normalize(request.Reason), Text.Normalize(request.Outcome), request.CancelOpenTasks, request.Etag, call));
+    }
+
+    /// <inheritdoc/>
+    public override async Task<Case> ReopenCase(ReopenCaseRequest request, ServerCallContext context)
+    {
+        var (id, call) = Target(request.Name, request.RequestId, context, v => v.Required("reason", request.Reason, MaxText));
+        return Map(await Grain(id).Reopen(Text.Normalize(request.Reason), call));
+    }
+
+    /// <inheritdoc/>
+    public override async Task<ListCaseTimelineResponse> ListCaseTimeline(ListCaseTimelineRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        var id = v.ServerId("name", request.Name, "cases");
+        var (size, after) = v.Page(request.PageSize == 0 ? 100 : request.PageSize, request.PageToken, request.Name);
+        v.ThrowIfAny();
+        var grain = Grain(id!);
+        var record = await grain.Get() ?? throw new NotFoundException(request.Name);
+        var entries = (await grain.GetTimeline()).ToList();
+        // Task histories belong to the case's story too: merge them in, by time.
+        foreach (var taskId in record.TaskIds)
+        {
+            if (await grains.GetGrain<ITaskGrain>(taskId).Get() is { } task)
+            {
+                entries.AddRange(task.History.Select(e => new TimelineEntry(0, e.Time, e.Actor, e.Method, "TASK_" + e.Action, e.Text, "tasks/" + taskId)));
+            }
+        }
+        var ordered = entries.OrderBy(e => e.Time).ThenBy(e => e.Sequence).Select((e, i) => e with { Sequence = i + 1 }).ToList();
+        var skip = after.Length == 0 ? 0 : int.Parse(after, System.Globalization.CultureInfo.InvariantCulture);
+        var response = new ListCaseTimelineResponse();
+        response.Entries.AddRange(ordered.Skip(skip).Take(size).Select(e => e.ToMessage()));
+        if (ordered.Count > skip + size)
+        {
+            response.NextPageToken = new PageToken((skip + size).ToString(System.Globalization.CultureInfo.InvariantCulture), request.Name).Encode();
+        }
+        return response;
+    }
+
+    private static readonly HashSet<string> UpdatableCaseFields =
+    [
+        "source", "reporter", "person", "person.display_name", "person.sex", "person.birth_date",
+        "person.approximate_age_years", "person.address", "person.family_contact", "categories", "account", "case_worker",
+    ];
+
+    /// <summary>Validates the name and request id of a case method plus its own fields; returns the id and call.</summary>
+    private static (string Id, CallContext Call) Target(string name, string requestId, ServerCallContext context, Action<RequestValidation> more)
+    {
+        var v = new RequestValidation();
+        var id = v.ServerId("name", name, "cases");
+        v.RequestId("request_id", requestId);
+        more(v);
+        v.ThrowIfAny();
+        return (id!, CallContexts.For(context, requestId));
+    }
+
+    private static void ValidateAssessment(RequestValidation v, Coordination.V1.Assessment? a, bool riskRequired)
+    {
+        if (a is null)
+        {
+            v.Add("assessment", "Required / bắt buộc.");
+            return;
+        }
+        v.Enum("assessment.risk_level", a.RiskLevel, riskRequired);
+        v.Required("assessment.findings", a.Findings, MaxText);
+        if (a.Needs.Count > 50)
+        {
+            v.Add("assessment.needs", "At most 50 needs / tối đa 50 nhu cầu.");
+        }
+        for (var i = 0; i < Math.Min(a.Needs.Count, 50); i++)
+        {
+            v.Required($"assessment.needs[{i}]", a.Needs[i], 500);
+        }
+    }
+
+    /// <summary>Validates the descriptive fields of a case; <paramref name="fields"/> null means "all" (create).</summary>
+    private void ValidateDetails(RequestValidation v, Case c, HashSet<string>? fields)
+    {
+        bool Has(string f) => fields is null || fields.Contains(f) || (f.StartsWith("person.", StringComparison.Ordinal) && fields.Contains("person"));
+        if (fields is not null && fields.Contains("source"))
+        {
+            v.Enum("case.source", c.Source);
+        }
+        if (Has("person.display_name") || Has("person.sex") || Has("person.birth_date") || Has("person.approximate_age_years"))
+        {
+            if (c.Person is null)
+            {
+                v.Add("case.person", "Required / bắt buộc.");
+            }
+        }
+        if (c.Person is { } p)
+        {
+            if (Has("person.display_name"))
+            {
+                v.Required("case.person.display_name", p.DisplayName, MaxName);
+            }
+            if (Has("person.sex"))
+            {
+                v.Enum("case.person.sex", p.Sex);
+            }
+            if (Has("person.birth_date") && p.BirthDate is { } b)
+            {
+                if (!DateOnly.TryParseExact($"{b.Year:D4}-{b.Month:D2}-{b.Day:D2}", "yyyy-MM-dd", out var date) || b.Year < 1900)
+                {
+                    v.Add("case.person.birth_date", "Not a valid date / ngày sinh không hợp lệ.");
+                }
+                else if (date > DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), WorkingCalendar.VietnamTime).DateTime))
+                {
+                    v.Add("case.person.birth_date", "Must not be in the future / ngày sinh không được ở tương lai.");
+                }
+            }
+            if (Has("person.approximate_age_years") && p.ApproximateAgeYears is < 0 or > 120)
+            {
+                v.Add("case.person.approximate_age_years", "Must be between 0 and 120 / phải từ 0 đến 120.");
+            }
+            if (Has("person.address"))
+            {
+                v.MaxLength("case.person.address", p.Address, 500);
+            }
+            if (Has("person.family_contact"))
+            {
+                v.MaxLength("case.person.family_contact", p.FamilyContact, 500);
+            }
+        }
+        if (fields is null || fields.Contains("categories"))
+        {
+            if (c.Categories.Count == 0)
+            {
+                v.Add("case.categories", "At least one category / cần ít nhất một nhóm đối tượng.");
+            }
+            for (var i = 0; i < c.Categories.Count; i++)
+            {
+                v.Enum($"case.categories[{i}]", c.Categories[i]);
+            }
+        }
+        if (fields is null || fields.Contains("account"))
+        {
+            v.MaxLength("case.account", c.Account, MaxText);
+        }
+        if (fields is null || fields.Contains("reporter"))
+        {
+            v.MaxLength("case.reporter.display_name", c.Reporter?.DisplayName, MaxName);
+            v.MaxLength("case.reporter.relationship", c.Reporter?.Relationship, MaxName);
+            v.MaxLength("case.reporter.phone", c.Reporter?.Phone, 50);
+            v.MaxLength("case.reporter.organization", c.Reporter?.Organization, MaxName);
+        }
+        if ((fields is null || fields.Contains("case_worker")) && c.CaseWorker.Length > 0)
+        {
+            v.ResourceId("case.case_worker", c.CaseWorker, "users");
+        }
+    }
+}
+
+/// <summary>Keyset cursors of time-ordered lists: "ticks|id".</summary>
+public static class KeysetCursor
+{
+    /// <summary>Formats a cursor.</summary>
+    public static string Format(DateTimeOffset time, string id) =>
+        time.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) + "|" + id;
+
+    /// <summary>Parses a cursor; null for the first page.</summary>
+    public static (DateTimeOffset Time, string Id)? Parse(string cursor)
+    {
+        var bar = cursor.IndexOf('|', StringComparison.Ordinal);
+        return bar > 0 && long.TryParse(cursor.AsSpan(0, bar), out var ticks)
+            ? (new DateTimeOffset(ticks, TimeSpan.Zero), cursor[(bar + 1)..])
+            : null;
+    }
+}

@@ -1,0 +1,207 @@
+using Coordination.Silo.Common;
+using Coordination.Silo.Intake;
+using Coordination.Silo.ReadModel;
+using Coordination.Silo.Tasks;
+using Coordination.V1;
+using Grpc.Core;
+using V1Task = Coordination.V1.Task;
+
+namespace Coordination.Api.Grpc;
+
+/// <summary>gRPC adapter of inter-agency tasks: validate, call one grain or read-model query, map back.</summary>
+public sealed class TaskGrpcService(IGrainFactory grains, ReadModelStore readModel, TimeProvider time) : TaskService.TaskServiceBase
+{
+    private const int MaxText = 10_000;
+
+    private V1Task Map(TaskRecord r) => r.ToMessage(time.GetUtcNow());
+
+    /// <inheritdoc/>
+    public override async Task<V1Task> CreateReferral(CreateReferralRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        var caseId = v.ServerId("case", request.Case, "cases");
+        var assignee = v.ResourceId("assignee", request.Assignee, "agencies");
+        v.RequestId("request_id", request.RequestId);
+        v.Enum("priority", request.Priority, required: false);
+        FutureTime(v, "due_time", request.DueTime);
+        if (request.Dossier is not { } d)
+        {
+            v.Add("dossier", "Required: the referral dossier / cần hồ sơ chuyển tuyến.");
+        }
+        else
+        {
+            v.Required("dossier.reason", d.Reason, MaxText);
+            v.Required("dossier.requested_service", d.RequestedService, 500);
+            v.MaxLength("dossier.assessment_summary", d.AssessmentSummary, MaxText);
+            v.MaxLength("dossier.consent_by", d.ConsentBy, 200);
+            if (!d.ConsentGiven)
+            {
+                v.Add("dossier.consent_given", "A referral needs the person's or guardian's consent / cần có sự đồng ý.");
+            }
+        }
+        v.ThrowIfAny();
+        var dossier = request.Dossier!;
+        var spec = new TaskSpec(
+            Silo.Tasks.TaskKind.Referral, caseId!, "", assignee!,
+            Text.Normalize(dossier.RequestedService), Text.Normalize(dossier.Reason),
+            (Silo.Tasks.TaskPriority)(int)request.Priority, request.DueTime.ToDateTimeOffset(),
+            new Silo.Tasks.ReferralDossier(
+                Text.Normalize(dossier.Reason), Text.Normalize(dossier.RequestedService), Text.Normalize(dossier.AssessmentSummary),
+                dossier.ConsentGiven, Text.Normalize(dossier.ConsentBy)),
+            "");
+        return Map(await grains.GetGrain<IIntakeGrain>(0).CreateTask(spec, CallContexts.For(context, request.RequestId)));
+    }
+
+    /// <inheritdoc/>
+    public override async Task<V1Task> GetTask(GetTaskRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        var id = v.ServerId("name", request.Name, "tasks");
+        v.ThrowIfAny();
+        return Map(await grains.GetGrain<ITaskGrain>(id!).Get() ?? throw new NotFoundException(request.Name));
+    }
+
+    /// <inheritdoc/>
+    public override async Task<ListTasksResponse> ListTasks(ListTasksRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        var filter = new TaskFilter(
+            v.ResourceId("assignee", request.Assignee, "agencies", required: false),
+            v.ResourceId("ward", request.Ward, "wards", required: false),
+            v.ServerId("case", request.Case, "cases", required: false),
+            request.Status == Coordination.V1.TaskStatus.Unspecified ? null : (Silo.Tasks.TaskStatus)(int)request.Status,
+            request.Kind == Coordination.V1.TaskKind.Unspecified ? null : (Silo.Tasks.TaskKind)(int)request.Kind,
+            request.Overdue,
+            request.DueBefore?.ToDateTimeOffset());
+        v.Enum("status", request.Status, required: false);
+        v.Enum("kind", request.Kind, required: false);
+        var (size, after) = v.Page(request.PageSize, request.PageToken, filter.ToString());
+        v.ThrowIfAny();
+        var rows = await readModel.ListTasksAsync(filter, time.GetUtcNow(), KeysetCursor.Parse(after), size + 1, context.CancellationToken);
+        var response = new ListTasksResponse();
+        response.Tasks.AddRange(rows.Take(size).Select(Map));
+        if (rows.Count > size)
+        {
+            var last = rows[size - 1];
+            response.NextPageToken = new PageToken(KeysetCursor.Format(last.Spec.DueTime, last.Id), filter.ToString()).Encode();
+        }
+        return response;
+    }
+
+    /// <inheritdoc/>
+    public override Task<V1Task> ReceiveTask(ReceiveTaskRequest request, ServerCallContext context) =>
+        Apply(request.Name, request.RequestId, TaskAction.Receive, "", context);
+
+    /// <inheritdoc/>
+    public override Task<V1Task> AcceptTask(AcceptTaskRequest request, ServerCallContext context) =>
+        Apply(request.Name, request.RequestId, TaskAction.Accept, request.Note, context);
+
+    /// <inheritdoc/>
+    public override Task<V1Task> RejectTask(RejectTaskRequest request, ServerCallContext context) =>
+        Apply(request.Name, request.RequestId, TaskAction.Reject, request.Reason, context, "reason");
+
+    /// <inheritdoc/>
+    public override Task<V1Task> StartTask(StartTaskRequest request, ServerCallContext context) =>
+        Apply(request.Name, request.RequestId, TaskAction.Start, request.Note, context);
+
+    /// <inheritdoc/>
+    public override Task<V1Task> HoldTask(HoldTaskRequest request, ServerCallContext context) =>
+        Apply(request.Name, request.RequestId, TaskAction.Hold, request.Reason, context, "reason");
+
+    /// <inheritdoc/>
+    public override Task<V1Task> ReportProgress(ReportProgressRequest request, ServerCallContext context) =>
+        Apply(request.Name, request.RequestId, TaskAction.ReportProgress, request.Note, context, "note");
+
+    /// <inheritdoc/>
+    public override Task<V1Task> FailTask(FailTaskRequest request, ServerCallContext context) =>
+        Apply(request.Name, request.RequestId, TaskAction.Fail, request.Reason, context, "reason");
+
+    /// <inheritdoc/>
+    public override Task<V1Task> CancelTask(CancelTaskRequest request, ServerCallContext context) =>
+        Apply(request.Name, request.RequestId, TaskAction.Cancel, request.Reason, context, "reason");
+
+    /// <inheritdoc/>
+    public override Task<V1Task> ReviewOutcome(ReviewOutcomeRequest request, ServerCallContext context) =>
+        Apply(request.Name, request.RequestId, TaskAction.ReviewOutcome, request.Comment, context);
+
+    /// <inheritdoc/>
+    public override Task<V1Task> AddTaskComment(AddTaskCommentRequest request, ServerCallContext context) =>
+        Apply(request.Name, request.RequestId, TaskAction.Comment, request.Text, context, "text");
+
+    /// <inheritdoc/>
+    public override async Task<V1Task> CompleteTask(CompleteTaskRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        var id = v.ServerId("name", request.Name, "tasks");
+        v.RequestId("request_id", request.RequestId);
+        if (request.Outcome is not { } o)
+        {
+            v.Add("outcome", "Required: what was done and the result / cần báo cáo kết quả.");
+        }
+        else
+        {
+            v.Required("outcome.actions_taken", o.ActionsTaken, MaxText);
+            v.Required("outcome.result", o.Result, MaxText);
+            if (o.FollowUpNeeded)
+            {
+                v.Required("outcome.follow_up", o.FollowUp, MaxText);
+            }
+            else
+            {
+                v.MaxLength("outcome.follow_up", o.FollowUp, MaxText);
+            }
+        }
+        v.ThrowIfAny();
+        var outcome = new Silo.Tasks.OutcomeReport(
+            Text.Normalize(request.Outcome!.ActionsTaken), Text.Normalize(request.Outcome.Result),
+            request.Outcome.FollowUpNeeded, Text.Normalize(request.Outcome.FollowUp));
+        return Map(await grains.GetGrain<ITaskGrain>(id!).Apply(
+            TaskAction.Complete, outcome.Result, outcome, CallContexts.For(context, request.RequestId)));
+    }
+
+    /// <inheritdoc/>
+    public override async Task<V1Task> ReassignTask(ReassignTaskRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        var id = v.ServerId("name", request.Name, "tasks");
+        var assignee = v.ResourceId("assignee", request.Assignee, "agencies");
+        v.RequestId("request_id", request.RequestId);
+        v.Required("reason", request.Reason, MaxText);
+        if (request.DueTime is not null)
+        {
+            FutureTime(v, "due_time", request.DueTime);
+        }
+        v.ThrowIfAny();
+        return Map(await grains.GetGrain<IIntakeGrain>(0).ReassignTask(
+            id!, assignee!, request.DueTime?.ToDateTimeOffset(), Text.Normalize(request.Reason), CallContexts.For(context, request.RequestId)));
+    }
+
+    private async Task<V1Task> Apply(string name, string requestId, TaskAction action, string text, ServerCallContext context, string? requiredTextField = null)
+    {
+        var v = new RequestValidation();
+        var id = v.ServerId("name", name, "tasks");
+        v.RequestId("request_id", requestId);
+        if (requiredTextField is not null)
+        {
+            v.Required(requiredTextField, text, MaxText);
+        }
+        else
+        {
+            v.MaxLength(action == TaskAction.ReviewOutcome ? "comment" : "note", text, MaxText);
+        }
+        v.ThrowIfAny();
+        return Map(await grains.GetGrain<ITaskGrain>(id!).Apply(action, Text.Normalize(text), null, CallContexts.For(context, requestId)));
+    }
+
+    private void FutureTime(RequestValidation v, string field, Google.Protobuf.WellKnownTypes.Timestamp? t)
+    {
+        if (t is null)
+        {
+            v.Add(field, "Required / bắt buộc.");
+        }
+        else if (t.ToDateTimeOffset() <= time.GetUtcNow())
+        {
+            v.Add(field, "Must be in the future / hạn phải ở tương lai.");
+        }
+    }
+}

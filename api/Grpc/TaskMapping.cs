@@ -1,0 +1,62 @@
+using Coordination.Silo.Tasks;
+using V1 = Coordination.V1;
+
+namespace Coordination.Api.Grpc;
+
+/// <summary>Translation between task messages and domain records, in one place.</summary>
+public static class TaskMapping
+{
+    /// <summary>Task record → message.</summary>
+    public static V1.Task ToMessage(this TaskRecord r, DateTimeOffset now)
+    {
+        var s = r.Spec;
+        var m = new V1.Task
+        {
+            Name = "tasks/" + r.Id,
+            Kind = (V1.TaskKind)(int)s.Kind,
+            Status = (V1.TaskStatus)(int)r.Status,
+            Case = CommonMapping.Named("cases", s.CaseId),
+            Ward = CommonMapping.Named("wards", s.WardId),
+            Assigner = r.Assigner.ToMessage(),
+            Assignee = "agencies/" + s.AssigneeAgencyId,
+            Title = s.Title,
+            Instructions = s.Instructions,
+            Priority = (V1.TaskPriority)(int)s.Priority,
+            DueTime = s.DueTime.ToTimestamp(),
+            Dossier = s.Dossier is { } d
+                ? new V1.ReferralDossier
+                {
+                    Reason = d.Reason, RequestedService = d.RequestedService, AssessmentSummary = d.AssessmentSummary,
+                    ConsentGiven = d.ConsentGiven, ConsentBy = d.ConsentBy,
+                }
+                : null,
+            CaseSummary = r.CaseSummary is { } c
+                ? new V1.TaskCaseSummary
+                {
+                    PersonName = c.PersonName, AgeYears = c.AgeYears, Sex = c.Sex, Ward = CommonMapping.Named("wards", c.WardId),
+                    Address = c.Address, FamilyContact = c.FamilyContact,
+                }
+                : null,
+            Outcome = r.Outcome is { } o
+                ? new V1.OutcomeReport { ActionsTaken = o.ActionsTaken, Result = o.Result, FollowUpNeeded = o.FollowUpNeeded, FollowUp = o.FollowUp }
+                : null,
+            StatusReason = r.StatusReason,
+            OutcomeReviewed = r.OutcomeReviewed,
+            Replaces = CommonMapping.Named("tasks", s.Replaces),
+            ReplacedBy = CommonMapping.Named("tasks", r.ReplacedBy),
+            Overdue = r.IsOverdue(now),
+            Etag = Silo.Common.Etags.For(r.Version),
+            CreateTime = r.CreateTime.ToTimestamp(),
+            UpdateTime = r.UpdateTime.ToTimestamp(),
+        };
+        m.History.AddRange(r.History.Select(e => new V1.TaskEvent
+        {
+            Time = e.Time.ToTimestamp(),
+            Actor = e.Actor.ToMessage(),
+            Action = e.Action,
+            Status = (V1.TaskStatus)(int)e.Status,
+            Text = e.Text,
+        }));
+        return m;
+    }
+}

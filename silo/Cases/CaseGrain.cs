@@ -1,0 +1,287 @@
+using Coordination.Silo.Calendar;
+using Coordination.Silo.Common;
+using Coordination.Silo.Directory;
+using Coordination.Silo.ReadModel;
+using Coordination.Silo.Tasks;
+using Microsoft.Extensions.Options;
+
+namespace Coordination.Silo.Cases;
+
+/// <inheritdoc cref="ICaseGrain"/>
+public sealed class CaseGrain : Grain, ICaseGrain
+{
+    private readonly IPersistentState<CaseState> _state;
+    private readonly TimeProvider _time;
+    private readonly WorkingCalendar _calendar;
+    private readonly CaseClockOptions _clocks;
+    private readonly ReadModelSync _sync;
+
+    /// <summary>Creates the grain.</summary>
+    public CaseGrain(
+        [PersistentState(StorageNames.CaseState, StorageNames.Store)] IPersistentState<CaseState> state,
+        ReadModelStore readModel,
+        TimeProvider time,
+        WorkingCalendar calendar,
+        IOptions<CaseClockOptions> clocks)
+    {
+        _state = state;
+        _time = time;
+        _calendar = calendar;
+        _clocks = clocks.Value;
+        _sync = new ReadModelSync(async () =>
+        {
+            if (_state.State.Record is not { } r)
+            {
+                return;
+            }
+            await readModel.UpsertCaseAsync(r, CaseClocks.For(r, _calendar, _clocks));
+            await GrainFactory.GetGrain<IWardGrain>(r.WardId).TrackCase(r.Id, r.Step != CaseStep.Closed);
+        });
+    }
+
+    private string Name => "cases/" + this.GetPrimaryKeyString();
+
+    private CaseRecord Current => _state.State.Record ?? throw new NotFoundException(Name);
+
+    /// <inheritdoc/>
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => _sync.FlushAsync();
+
+    async Task<CaseRecord> ICaseGrain.Open(string wardId, CaseDetails details, DateTimeOffset? reportTime, CallContext call)
+    {
+        await _sync.FlushAsync();
+        if (_state.State.Record is { } existing)
+        {
+            return _state.State.OpenRequestId == call.RequestId ? existing : throw new AlreadyExistsException(Name);
+        }
+        var ward = await GrainFactory.GetGrain<IWardGrain>(wardId).Get()
+            ?? throw new InvalidArgumentException("case.ward", $"Unknown ward wards/{wardId} / không có phường này.");
+        var now = _time.GetUtcNow();
+        _state.State.Record = new CaseRecord(
+            this.GetPrimaryKeyString(), wardId, ward.Profile.ClusterId, details, reportTime ?? now,
+            CaseStep.Received, RiskLevel.Unspecified, null, null, null, [], null, null, null, null,
+            call.Actor, 1, now, now);
+        _state.State.OpenRequestId = call.RequestId;
+        Append(call, "CASE_OPENED", $"Source {details.Source}", "");
+        return await Save();
+    }
+
+    Task<CaseRecord> ICaseGrain.Update(CaseDetails patch, string[] fields, string? etag, CallContext call) =>
+        Mutate(call, etag, CaseAction.Update, c =>
+        {
+            var set = fields.ToHashSet();
+            var d = c.Details;
+            var person = d.Person;
+            if (set.Contains("person"))
+            {
+                person = patch.Person;
+            }
+            else
+            {
+                person = person with
+                {
+                    DisplayName = set.Contains("person.display_name") ? patch.Person.DisplayName : person.DisplayName,
+                    Sex = set.Contains("person.sex") ? patch.Person.Sex : person.Sex,
+                    BirthDate = set.Contains("person.birth_date") ? patch.Person.BirthDate : person.BirthDate,
+                    ApproximateAgeYears = set.Contains("person.approximate_age_years") ? patch.Person.ApproximateAgeYears : person.ApproximateAgeYears,
+                    Address = set.Contains("person.address") ? patch.Person.Address : person.Address,
+                    FamilyContact = set.Contains("person.family_contact") ? patch.Person.FamilyContact : person.FamilyContact,
+                };
+            }
+            var details = new CaseDetails(
+                set.Contains("source") ? patch.Source : d.Source,
+                set.Contains("reporter") ? patch.Reporter : d.Reporter,
+                person,
+                set.Contains("categories") ? patch.Categories : d.Categories,
+                set.Contains("account") ? patch.Account : d.Account,
+                set.Contains("case_worker") ? patch.CaseWorker : d.CaseWorker);
+            return (c with { Details = details }, "CASE_UPDATED", "Fields: " + string.Join(", ", fields.Order()), "");
+        });
+
+    Task<CaseRecord> ICaseGrain.RecordInitialAssessment(RiskLevel risk, string findings, string[] needs, string? etag, CallContext call) =>
+        Mutate(call, etag, CaseAction.RecordInitialAssessment, c =>
+        {
+            var assessment = new Assessment(risk, findings, needs, call.Actor, _time.GetUtcNow());
+            var step = CaseStateMachine.Next(c.Step, c.Plan?.Status ?? PlanStatus.None, CaseAction.RecordInitialAssessment, risk)!.Value;
+            return (c with { InitialAssessment = assessment, Risk = risk, Step = step },
+                "INITIAL_ASSESSMENT_RECORDED", $"Risk {risk}; step {step}", "");
+        }, risk);
+
+    Task<CaseRecord> ICaseGrain.RecordDetailedAssessment(RiskLevel risk, string findings, string[] needs, string? etag, CallContext call) =>
+        Mutate(call, etag, CaseAction.RecordDetailedAssessment, c =>
+        {
+            var effective = risk == RiskLevel.Unspecified ? c.Risk : risk;
+            var assessment = new Assessment(effective, findings, needs, call.Actor, _time.GetUtcNow());
+            return (c with { DetailedAssessment = assessment, Risk = effective, Step = CaseStep.Planning },
+                "DETAILED_ASSESSMENT_RECORDED", $"Risk {effective}", "");
+        });
+
+    Task<CaseRecord> ICaseGrain.ProposePlan(string goal, PlanItem[] items, string? etag, CallContext call) =>
+        Mutate(call, etag, CaseAction.ProposePlan, c =>
+        {
+            var plan = new SupportPlan(goal, items, PlanStatus.Proposed, call.Actor, _time.GetUtcNow(), null, null, "");
+            return (c with { Plan = plan, Step = CaseStep.Planning }, "PLAN_PROPOSED", $"{items.Length} items", "");
+        });
+
+    Task<CaseRecord> ICaseGrain.DecidePlan(bool approve, string text, string? etag, CallContext call) =>
+        Mutate(call, etag, approve ? CaseAction.ApprovePlan : CaseAction.ReturnPlan, c =>
+        {
+            if (!call.Actor.IsViceChairOf(c.WardId))
+            {
+                throw new PermissionDeniedException(
+                    "Only the ward People's Committee chair or vice-chair decides on the plan / chỉ lãnh đạo UBND phường phê duyệt kế hoạch.");
+            }
+            var plan = c.Plan! with
+            {
+                Status = approve ? PlanStatus.Approved : PlanStatus.Returned,
+                DecidedBy = call.Actor,
+                DecideTime = _time.GetUtcNow(),
+                ReturnReason = approve ? "" : text,
+            };
+            return approve
+                ? (c with { Plan = plan, Step = CaseStep.PlanApproved }, "PLAN_APPROVED", text, "")
+                : (c with { Plan = plan }, "PLAN_RETURNED", text, "");
+        });
+
+    Task<CaseRecord> ICaseGrain.StartIntervention(string? etag, CallContext call) =>
+        Mutate(call, etag, CaseAction.StartIntervention, c =>
+            (c with { Step = CaseStep.InIntervention, InterventionStartTime = _time.GetUtcNow() }, "INTERVENTION_STARTED", "", ""));
+
+    Task<CaseRecord> ICaseGrain.RecordReview(string summary, ReviewDecision decision, string? etag, CallContext call) =>
+        Mutate(call, etag, CaseAction.RecordReview, c =>
+        {
+            var step = CaseStateMachine.Next(c.Step, c.Plan?.Status ?? PlanStatus.None, CaseAction.RecordReview, decision: decision)!.Value;
+            var plan = decision == ReviewDecision.Replan && c.Plan is not null ? c.Plan with { Status = PlanStatus.Returned, ReturnReason = summary } : c.Plan;
+            return (c with { Step = step, LastReviewTime = _time.GetUtcNow(), Plan = plan }, "REVIEW_RECORDED", $"{decision}: {summary}", "");
+        }, decision: decision);
+
+    Task<CaseRecord> ICaseGrain.AddNote(string text, CallContext call) =>
+        Mutate(call, null, CaseAction.AddNote, c => (c, "NOTE_ADDED", text, ""), bumpVersion: false);
+
+    Task<CaseRecord> ICaseGrain.SetConferenceFlag(bool flagged, string reason, CallContext call) =>
+        Mutate(call, null, CaseAction.SetConferenceFlag, c =>
+            (c with { ConferenceFlag = new ConferenceFlag(flagged, reason, call.Actor, _time.GetUtcNow()) },
+             flagged ? "FLAGGED_FOR_CONFERENCE" : "CONFERENCE_FLAG_CLEARED", reason, ""));
+
+    async Task<CaseRecord> ICaseGrain.Close(string reason, string outcome, bool cancelOpenTasks, string? etag, CallContext call)
+    {
+        await _sync.FlushAsync();
+        var c = Current;
+        if (_state.State.Requests.Find(call.RequestId) is not null)
+        {
+            return c;
+        }
+        Etags.Check(Name, etag, c.Version);
+        Require(c, CaseAction.Close);
+        if (_state.State.OpenTaskIds.Count > 0)
+        {
+            if (!cancelOpenTasks)
+            {
+                throw new FailedPreconditionException("CASE_HAS_OPEN_TASKS",
+                    $"{Name} has {_state.State.OpenTaskIds.Count} open task(s): finish or cancel them, or close with cancel_open_tasks / còn nhiệm vụ chưa hoàn thành.");
+            }
+            foreach (var taskId in _state.State.OpenTaskIds.Order().ToList())
+            {
+                await GrainFactory.GetGrain<ITaskGrain>(taskId).CancelForCase(reason, call);
+                _state.State.OpenTaskIds.Remove(taskId);
+            }
+        }
+        _state.State.Record = Bump(c with
+        {
+            Step = CaseStep.Closed,
+            Closure = new CaseClosure(reason, outcome, call.Actor, _time.GetUtcNow()),
+        });
+        Append(call, "CASE_CLOSED", reason, "");
+        _state.State.Requests.Remember(call.RequestId, _state.State.Record.Version);
+        return await Save();
+    }
+
+    Task<CaseRecord> ICaseGrain.Reopen(string reason, CallContext call) =>
+        Mutate(call, null, CaseAction.Reopen, c =>
+            (c with { Step = CaseStep.InitialAssessment, Closure = null }, "CASE_REOPENED", reason, ""));
+
+    async Task ICaseGrain.TrackTask(string taskId, bool open)
+    {
+        await _sync.FlushAsync();
+        var c = Current;
+        var known = c.TaskIds.Contains(taskId);
+        var changed = open ? _state.State.OpenTaskIds.Add(taskId) : _state.State.OpenTaskIds.Remove(taskId);
+        if (known && !changed)
+        {
+            return;
+        }
+        if (!known)
+        {
+            _state.State.Record = Bump(c with { TaskIds = [.. c.TaskIds, taskId] });
+        }
+        await _state.WriteStateAsync();
+        await _sync.PublishAsync();
+    }
+
+    Task<CaseTaskContext?> ICaseGrain.GetTaskContext()
+    {
+        if (_state.State.Record is not { } c)
+        {
+            return Task.FromResult<CaseTaskContext?>(null);
+        }
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(_time.GetUtcNow(), WorkingCalendar.VietnamTime).DateTime);
+        var p = c.Details.Person;
+        return Task.FromResult<CaseTaskContext?>(new CaseTaskContext(
+            c.WardId, c.Step != CaseStep.Closed, p.DisplayName, p.AgeAt(today), p.Sex, p.Address, p.FamilyContact));
+    }
+
+    Task<CaseRecord?> ICaseGrain.Get() => Task.FromResult(_state.State.Record);
+
+    Task<TimelineEntry[]> ICaseGrain.GetTimeline() => Task.FromResult(_state.State.Timeline.ToArray());
+
+    private async Task<CaseRecord> Mutate(
+        CallContext call, string? etag, CaseAction action,
+        Func<CaseRecord, (CaseRecord Next, string Action, string Detail, string Resource)> change,
+        RiskLevel risk = RiskLevel.Unspecified, ReviewDecision decision = ReviewDecision.Unspecified, bool bumpVersion = true)
+    {
+        await _sync.FlushAsync();
+        var c = Current;
+        if (_state.State.Requests.Find(call.RequestId) is not null)
+        {
+            return c;
+        }
+        Etags.Check(Name, etag, c.Version);
+        Require(c, action, risk, decision);
+        var (next, name, detail, resource) = change(c);
+        _state.State.Record = bumpVersion ? Bump(next) : next;
+        Append(call, name, detail, resource);
+        _state.State.Requests.Remember(call.RequestId, _state.State.Record.Version);
+        return await Save();
+    }
+
+    private void Require(CaseRecord c, CaseAction action, RiskLevel risk = RiskLevel.Unspecified, ReviewDecision decision = ReviewDecision.Unspecified)
+    {
+        if (CaseStateMachine.Next(c.Step, c.Plan?.Status ?? PlanStatus.None, action, risk, decision) is null)
+        {
+            throw new FailedPreconditionException("INVALID_STEP",
+                $"Cannot {action} {Name}: it is at step {c.Step} (plan {c.Plan?.Status ?? PlanStatus.None}) / không thể thực hiện ở bước hiện tại.");
+        }
+    }
+
+    private CaseRecord Bump(CaseRecord c) => c with { Version = c.Version + 1, UpdateTime = _time.GetUtcNow() };
+
+    private void Append(CallContext call, string action, string detail, string resource) =>
+        _state.State.Timeline.Add(new TimelineEntry(
+            _state.State.Timeline.Count + 1, _time.GetUtcNow(), call.Actor, call.Method, action, detail, resource));
+
+    private async Task<CaseRecord> Save()
+    {
+        try
+        {
+            await _state.WriteStateAsync();
+        }
+        catch
+        {
+            // The in-memory state is ahead of storage now: drop this activation so the next call
+            // starts again from what was persisted.
+            DeactivateOnIdle();
+            throw;
+        }
+        await _sync.PublishAsync();
+        return _state.State.Record!;
+    }
+}

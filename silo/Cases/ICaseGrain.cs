@@ -1,0 +1,72 @@
+using Coordination.Silo.Common;
+
+namespace Coordination.Silo.Cases;
+
+/// <summary>One case record, keyed by its id (e.g. <c>DN-2026-000123</c>).</summary>
+[Alias("coord.ICaseGrain")]
+public interface ICaseGrain : IGrainWithStringKey
+{
+    /// <summary>Opens the case. A retry with the same request id returns the case as opened.</summary>
+    [Alias("Open")]
+    Task<CaseRecord> Open(string wardId, CaseDetails details, DateTimeOffset? reportTime, CallContext call);
+
+    /// <summary>Copies the named descriptive fields; a stale etag throws StaleEtagException.</summary>
+    [Alias("Update")]
+    Task<CaseRecord> Update(CaseDetails patch, string[] fields, string? etag, CallContext call);
+
+    /// <summary>Records the initial risk assessment.</summary>
+    [Alias("RecordInitialAssessment")]
+    Task<CaseRecord> RecordInitialAssessment(RiskLevel risk, string findings, string[] needs, string? etag, CallContext call);
+
+    /// <summary>Records the detailed assessment.</summary>
+    [Alias("RecordDetailedAssessment")]
+    Task<CaseRecord> RecordDetailedAssessment(RiskLevel risk, string findings, string[] needs, string? etag, CallContext call);
+
+    /// <summary>Proposes the support plan.</summary>
+    [Alias("ProposePlan")]
+    Task<CaseRecord> ProposePlan(string goal, PlanItem[] items, string? etag, CallContext call);
+
+    /// <summary>Approves (true) or returns (false) the proposed plan; only the ward's vice-chair.</summary>
+    [Alias("DecidePlan")]
+    Task<CaseRecord> DecidePlan(bool approve, string text, string? etag, CallContext call);
+
+    /// <summary>Starts the intervention.</summary>
+    [Alias("StartIntervention")]
+    Task<CaseRecord> StartIntervention(string? etag, CallContext call);
+
+    /// <summary>Records a periodic review.</summary>
+    [Alias("RecordReview")]
+    Task<CaseRecord> RecordReview(string summary, ReviewDecision decision, string? etag, CallContext call);
+
+    /// <summary>Adds a note.</summary>
+    [Alias("AddNote")]
+    Task<CaseRecord> AddNote(string text, CallContext call);
+
+    /// <summary>Flags or unflags the case for the quarterly conference.</summary>
+    [Alias("SetConferenceFlag")]
+    Task<CaseRecord> SetConferenceFlag(bool flagged, string reason, CallContext call);
+
+    /// <summary>Closes the case; refused while tasks are open unless <paramref name="cancelOpenTasks"/>.</summary>
+    [Alias("Close")]
+    Task<CaseRecord> Close(string reason, string outcome, bool cancelOpenTasks, string? etag, CallContext call);
+
+    /// <summary>Reopens a closed case.</summary>
+    [Alias("Reopen")]
+    Task<CaseRecord> Reopen(string reason, CallContext call);
+
+    /// <summary>Records that a task belongs to the case and whether it is still open (idempotent).</summary>
+    [Alias("TrackTask")]
+    Task TrackTask(string taskId, bool open);
+
+    /// <summary>What a new task needs to know about the case, or null when the case does not exist.</summary>
+    [Alias("GetTaskContext")]
+    Task<CaseTaskContext?> GetTaskContext();
+
+    /// <summary>The case, or null when it does not exist.</summary>
+    [Alias("Get")]
+    Task<CaseRecord?> Get();
+
+    /// <summary>The case's own timeline entries, oldest first.</summary>
+    [Alias("GetTimeline")]
+    Task<TimelineEntry[]> GetTimeline();
+}

@@ -1,0 +1,38 @@
+using Coordination.Silo.Common;
+
+namespace Coordination.Silo.Tasks;
+
+/// <summary>One inter-agency task, keyed by its id (e.g. <c>T-2026-000045</c>).</summary>
+[Alias("coord.ITaskGrain")]
+public interface ITaskGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Creates the task. Validates the assignee and, for case tasks, that the case is open.
+    /// A retry with the same request id returns the task as created.
+    /// </summary>
+    [Alias("Create")]
+    Task<TaskRecord> Create(TaskSpec spec, CallContext call);
+
+    /// <summary>
+    /// Applies a transition (or progress, comment, review). Illegal transitions throw
+    /// FailedPreconditionException naming the current status; a retried request changes nothing.
+    /// </summary>
+    [Alias("Apply")]
+    Task<TaskRecord> Apply(TaskAction action, string text, OutcomeReport? outcome, CallContext call);
+
+    /// <summary>
+    /// Sends the task to another agency: creates <paramref name="newTaskId"/> for
+    /// <paramref name="assigneeAgencyId"/> and closes this one, linking both.
+    /// Returns the new task.
+    /// </summary>
+    [Alias("Reassign")]
+    Task<TaskRecord> Reassign(string newTaskId, string assigneeAgencyId, DateTimeOffset? dueTime, string reason, CallContext call);
+
+    /// <summary>Cancels the task on behalf of the case it belongs to (case closing); no-op when final.</summary>
+    [Alias("CancelForCase")]
+    Task<TaskRecord?> CancelForCase(string reason, CallContext call);
+
+    /// <summary>The task, or null when it does not exist.</summary>
+    [Alias("Get")]
+    Task<TaskRecord?> Get();
+}

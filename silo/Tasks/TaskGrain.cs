@@ -1,0 +1,250 @@
+using Coordination.Silo.Cases;
+using Coordination.Silo.Common;
+using Coordination.Silo.Directory;
+using Coordination.Silo.ReadModel;
+
+namespace Coordination.Silo.Tasks;
+
+/// <inheritdoc cref="ITaskGrain"/>
+public sealed class TaskGrain : Grain, ITaskGrain
+{
+    private readonly IPersistentState<TaskState> _state;
+    private readonly ReadModelStore _readModel;
+    private readonly TimeProvider _time;
+    private readonly ReadModelSync _sync;
+    // Set while the case itself is cancelling this task: the case updates its own index, and a call
+    // back into it would deadlock.
+    private bool _caseIsCaller;
+
+    /// <summary>Creates the grain.</summary>
+    public TaskGrain(
+        [PersistentState(StorageNames.TaskState, StorageNames.Store)] IPersistentState<TaskState> state,
+        ReadModelStore readModel,
+        TimeProvider time)
+    {
+        _state = state;
+        _readModel = readModel;
+        _time = time;
+        _sync = new ReadModelSync(Project);
+    }
+
+    private string Name => "tasks/" + this.GetPrimaryKeyString();
+
+    /// <inheritdoc/>
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => _sync.FlushAsync();
+
+    async Task<TaskRecord> ITaskGrain.Create(TaskSpec spec, CallContext call)
+    {
+        await _sync.FlushAsync();
+        if (_state.State.Record is { } existing)
+        {
+            return _state.State.CreateRequestId == call.RequestId ? existing : throw new AlreadyExistsException(Name);
+        }
+        var now = _time.GetUtcNow();
+        var violations = new List<FieldViolation>();
+        if (await GrainFactory.GetGrain<IAgencyGrain>(spec.AssigneeAgencyId).Get() is null)
+        {
+            violations.Add(new("assignee", $"Unknown agency agencies/{spec.AssigneeAgencyId} / không có cơ quan này."));
+        }
+        if (spec.DueTime <= now)
+        {
+            violations.Add(new("due_time", "Must be in the future / hạn phải ở tương lai."));
+        }
+        TaskCaseSummary? summary = null;
+        var wardId = spec.WardId;
+        if (spec.CaseId.Length > 0)
+        {
+            var context = await GrainFactory.GetGrain<ICaseGrain>(spec.CaseId).GetTaskContext();
+            if (context is null)
+            {
+                violations.Add(new("case", $"Unknown case cases/{spec.CaseId} / không có hồ sơ này."));
+            }
+            else
+            {
+                if (!context.Open && violations.Count == 0)
+                {
+                    throw new FailedPreconditionException("CASE_CLOSED", $"cases/{spec.CaseId} is closed / hồ sơ đã đóng.");
+                }
+                if (wardId.Length > 0 && wardId != context.WardId)
+                {
+                    violations.Add(new("case", $"cases/{spec.CaseId} belongs to another ward / hồ sơ thuộc phường khác."));
+                }
+                wardId = context.WardId;
+                summary = new TaskCaseSummary(context.PersonName, context.AgeYears, context.Sex.ToString(), context.WardId, context.Address, context.FamilyContact);
+            }
+        }
+        if (violations.Count > 0)
+        {
+            throw new InvalidArgumentException(violations);
+        }
+        var created = new TaskEvent(now, call.Actor, "CREATED", TaskStatus.Requested, spec.Title, call.Method);
+        _state.State.Record = new TaskRecord(
+            this.GetPrimaryKeyString(), spec with { WardId = wardId }, TaskStatus.Requested, call.Actor, summary, null, "", false, "",
+            [created], 1, now, now);
+        _state.State.CreateRequestId = call.RequestId;
+        _state.State.Requests.Remember(call.RequestId, 1);
+        return await Save();
+    }
+
+    async Task<TaskRecord> ITaskGrain.Apply(TaskAction action, string text, OutcomeReport? outcome, CallContext call)
+    {
+        await _sync.FlushAsync();
+        var r = _state.State.Record ?? throw new NotFoundException(Name);
+        if (_state.State.Requests.Find(call.RequestId) is not null)
+        {
+            return r;
+        }
+        var next = Authorize(r, action, call.Actor);
+        if (action == TaskAction.ReviewOutcome && r.OutcomeReviewed)
+        {
+            throw new FailedPreconditionException("OUTCOME_ALREADY_REVIEWED", $"The outcome of {Name} was already reviewed / kết quả đã được xem xét.");
+        }
+        if (action == TaskAction.Complete && outcome is null)
+        {
+            throw new InvalidArgumentException("outcome", "Required: what was done and the result / cần báo cáo kết quả.");
+        }
+        var reason = action is TaskAction.Reject or TaskAction.Hold or TaskAction.Fail or TaskAction.Cancel ? text : r.StatusReason;
+        _state.State.Record = r with
+        {
+            Status = next,
+            StatusReason = next == r.Status && action != TaskAction.Hold ? r.StatusReason : reason,
+            Outcome = action == TaskAction.Complete ? outcome : r.Outcome,
+            OutcomeReviewed = r.OutcomeReviewed || action == TaskAction.ReviewOutcome,
+            History = [.. r.History, new TaskEvent(_time.GetUtcNow(), call.Actor, EventName(action), next, text, call.Method)],
+            Version = r.Version + 1,
+            UpdateTime = _time.GetUtcNow(),
+        };
+        _state.State.Requests.Remember(call.RequestId, _state.State.Record.Version);
+        return await Save();
+    }
+
+    async Task<TaskRecord> ITaskGrain.Reassign(string newTaskId, string assigneeAgencyId, DateTimeOffset? dueTime, string reason, CallContext call)
+    {
+        await _sync.FlushAsync();
+        var r = _state.State.Record ?? throw new NotFoundException(Name);
+        if (_state.State.Requests.Find(call.RequestId) is not null)
+        {
+            return await GrainFactory.GetGrain<ITaskGrain>(r.ReplacedBy).Get() ?? r;
+        }
+        var next = Authorize(r, TaskAction.Reassign, call.Actor);
+        if (assigneeAgencyId == r.Spec.AssigneeAgencyId)
+        {
+            throw new InvalidArgumentException("assignee", "Choose another agency than the current one / chọn cơ quan khác.");
+        }
+        var due = dueTime ?? (r.Spec.DueTime > _time.GetUtcNow() ? r.Spec.DueTime : (DateTimeOffset?)null)
+            ?? throw new InvalidArgumentException("due_time", "The old due time has passed: give a new one / hạn cũ đã qua, cần hạn mới.");
+        var spec = r.Spec with { AssigneeAgencyId = assigneeAgencyId, DueTime = due, Replaces = this.GetPrimaryKeyString() };
+        // The new task keeps the original assigner: whoever reassigns acts in the same office.
+        var replacement = await GrainFactory.GetGrain<ITaskGrain>(newTaskId).Create(spec, call with { Actor = r.Assigner });
+        _state.State.Record = r with
+        {
+            Status = next,
+            StatusReason = next == TaskStatus.Cancelled ? reason : r.StatusReason,
+            ReplacedBy = newTaskId,
+            History = [.. r.History, new TaskEvent(_time.GetUtcNow(), call.Actor, "REASSIGNED", next, $"{reason} → tasks/{newTaskId}", call.Method)],
+            Version = r.Version + 1,
+            UpdateTime = _time.GetUtcNow(),
+        };
+        _state.State.Requests.Remember(call.RequestId, _state.State.Record.Version);
+        await Save();
+        return replacement;
+    }
+
+    async Task<TaskRecord?> ITaskGrain.CancelForCase(string reason, CallContext call)
+    {
+        await _sync.FlushAsync();
+        if (_state.State.Record is not { } r || !TaskStateMachine.IsOpen(r.Status))
+        {
+            return _state.State.Record;
+        }
+        _state.State.Record = r with
+        {
+            Status = TaskStatus.Cancelled,
+            StatusReason = reason,
+            History = [.. r.History, new TaskEvent(_time.GetUtcNow(), call.Actor, "CANCELLED_WITH_CASE", TaskStatus.Cancelled, reason, call.Method)],
+            Version = r.Version + 1,
+            UpdateTime = _time.GetUtcNow(),
+        };
+        _caseIsCaller = true;
+        try
+        {
+            return await Save();
+        }
+        finally
+        {
+            _caseIsCaller = false;
+        }
+    }
+
+    Task<TaskRecord?> ITaskGrain.Get() => Task.FromResult(_state.State.Record);
+
+    private TaskStatus Authorize(TaskRecord r, TaskAction action, Actor actor)
+    {
+        var allowed = TaskStateMachine.PartyFor(action) switch
+        {
+            TaskParty.Assignee => actor.ActsFor(r.Spec.AssigneeAgencyId),
+            TaskParty.Assigner => actor.SameOfficeAs(r.Assigner),
+            _ => actor.ActsFor(r.Spec.AssigneeAgencyId) || actor.SameOfficeAs(r.Assigner),
+        };
+        if (!allowed)
+        {
+            throw new PermissionDeniedException(TaskStateMachine.PartyFor(action) == TaskParty.Assigner
+                ? "Only the assigner may do this to the task / chỉ người giao nhiệm vụ được thực hiện."
+                : "Only the addressed agency may do this to the task / chỉ cơ quan được giao được thực hiện.");
+        }
+        return TaskStateMachine.Next(r.Status, action)
+            ?? throw new FailedPreconditionException("INVALID_TRANSITION",
+                $"Cannot {action} {Name}: its status is {r.Status} / không thể chuyển trạng thái từ {r.Status}.");
+    }
+
+    private static string EventName(TaskAction action) => action switch
+    {
+        TaskAction.Receive => "RECEIVED",
+        TaskAction.Accept => "ACCEPTED",
+        TaskAction.Reject => "REJECTED",
+        TaskAction.Start => "STARTED",
+        TaskAction.Hold => "ON_HOLD",
+        TaskAction.ReportProgress => "PROGRESS",
+        TaskAction.Complete => "COMPLETED",
+        TaskAction.Fail => "FAILED",
+        TaskAction.Cancel => "CANCELLED",
+        TaskAction.Reassign => "REASSIGNED",
+        TaskAction.ReviewOutcome => "OUTCOME_REVIEWED",
+        _ => "COMMENT",
+    };
+
+    private async Task Project()
+    {
+        if (_state.State.Record is not { } r)
+        {
+            return;
+        }
+        var open = TaskStateMachine.IsOpen(r.Status);
+        await _readModel.UpsertTaskAsync(r);
+        await GrainFactory.GetGrain<IAgencyGrain>(r.Spec.AssigneeAgencyId).TrackTask(r.Id, open);
+        if (r.Spec.WardId.Length > 0)
+        {
+            await GrainFactory.GetGrain<IWardGrain>(r.Spec.WardId).TrackTask(r.Id, open);
+        }
+        if (r.Spec.CaseId.Length > 0 && !_caseIsCaller)
+        {
+            await GrainFactory.GetGrain<ICaseGrain>(r.Spec.CaseId).TrackTask(r.Id, open);
+        }
+    }
+
+    private async Task<TaskRecord> Save()
+    {
+        try
+        {
+            await _state.WriteStateAsync();
+        }
+        catch
+        {
+            // The in-memory state is ahead of storage now: start again from what was persisted.
+            DeactivateOnIdle();
+            throw;
+        }
+        await _sync.PublishAsync();
+        return _state.State.Record!;
+    }
+}

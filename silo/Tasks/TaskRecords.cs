@@ -1,0 +1,75 @@
+using Coordination.Silo.Common;
+
+namespace Coordination.Silo.Tasks;
+
+/// <summary>The referral dossier sent with a referral.</summary>
+[GenerateSerializer, Alias("coord.ReferralDossier")]
+public sealed record ReferralDossier(
+    [property: Id(0)] string Reason,
+    [property: Id(1)] string RequestedService,
+    [property: Id(2)] string AssessmentSummary,
+    [property: Id(3)] bool ConsentGiven,
+    [property: Id(4)] string ConsentBy);
+
+/// <summary>What the addressed agency needs to know about the person (no assessments, no notes).</summary>
+[GenerateSerializer, Alias("coord.TaskCaseSummary")]
+public sealed record TaskCaseSummary(
+    [property: Id(0)] string PersonName,
+    [property: Id(1)] int AgeYears,
+    [property: Id(2)] string Sex,
+    [property: Id(3)] string WardId,
+    [property: Id(4)] string Address,
+    [property: Id(5)] string FamilyContact);
+
+/// <summary>Outcome report of a completed task.</summary>
+[GenerateSerializer, Alias("coord.OutcomeReport")]
+public sealed record OutcomeReport(
+    [property: Id(0)] string ActionsTaken,
+    [property: Id(1)] string Result,
+    [property: Id(2)] bool FollowUpNeeded,
+    [property: Id(3)] string FollowUp);
+
+/// <summary>One entry of a task's history.</summary>
+[GenerateSerializer, Alias("coord.TaskEvent")]
+public sealed record TaskEvent(
+    [property: Id(0)] DateTimeOffset Time,
+    [property: Id(1)] Actor Actor,
+    [property: Id(2)] string Action,
+    [property: Id(3)] TaskStatus Status,
+    [property: Id(4)] string Text,
+    [property: Id(5)] string Method);
+
+/// <summary>What a new task is: everything its creator decides.</summary>
+[GenerateSerializer, Alias("coord.TaskSpec")]
+public sealed record TaskSpec(
+    [property: Id(0)] TaskKind Kind,
+    [property: Id(1)] string CaseId,
+    [property: Id(2)] string WardId,
+    [property: Id(3)] string AssigneeAgencyId,
+    [property: Id(4)] string Title,
+    [property: Id(5)] string Instructions,
+    [property: Id(6)] TaskPriority Priority,
+    [property: Id(7)] DateTimeOffset DueTime,
+    [property: Id(8)] ReferralDossier? Dossier,
+    [property: Id(9)] string Replaces);
+
+/// <summary>A task as stored and shown.</summary>
+[GenerateSerializer, Alias("coord.TaskRecord")]
+public sealed record TaskRecord(
+    [property: Id(0)] string Id,
+    [property: Id(1)] TaskSpec Spec,
+    [property: Id(2)] TaskStatus Status,
+    [property: Id(3)] Actor Assigner,
+    [property: Id(4)] TaskCaseSummary? CaseSummary,
+    [property: Id(5)] OutcomeReport? Outcome,
+    [property: Id(6)] string StatusReason,
+    [property: Id(7)] bool OutcomeReviewed,
+    [property: Id(8)] string ReplacedBy,
+    [property: Id(9)] TaskEvent[] History,
+    [property: Id(10)] long Version,
+    [property: Id(11)] DateTimeOffset CreateTime,
+    [property: Id(12)] DateTimeOffset UpdateTime)
+{
+    /// <summary>Whether the task is past due and still open at <paramref name="now"/>.</summary>
+    public bool IsOverdue(DateTimeOffset now) => TaskStateMachine.IsOpen(Status) && Spec.DueTime < now;
+}
