@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Net;
 using Coordination.Api.Demo;
@@ -119,8 +118,6 @@ static void ConfigureKestrel(WebApplicationBuilder builder, HostingOptions hosti
 
 static void ConfigureOrleans(WebApplicationBuilder builder, HostingOptions hosting, NpgsqlDataSource dataSource)
 {
-    // The Orleans ADO.NET providers find their ADO.NET driver by invariant name.
-    DbProviderFactories.RegisterFactory(OrleansInvariant, NpgsqlFactory.Instance);
     builder.UseOrleans(silo =>
     {
         silo.Configure<ClusterOptions>(o =>

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Coordination.IntegrationTests.Infrastructure;
 using Coordination.V1;
+using Task = System.Threading.Tasks.Task;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Reflection.V1Alpha;
@@ -238,7 +239,7 @@ public sealed class DirectoryServiceTests(SeededHostFixture fixture) : IClassFix
     public async Task Two_concurrent_updates_with_the_same_etag_exactly_one_wins()
     {
         var created = await Directory.CreateAgencyAsync(new CreateAgencyRequest { AgencyId = "race-check", RequestId = NewRequestId(), Agency = NewAgency() });
-        Task<Agency> Update(string name) => Directory.UpdateAgencyAsync(new UpdateAgencyRequest
+        System.Threading.Tasks.Task<Agency> Update(string name) => Directory.UpdateAgencyAsync(new UpdateAgencyRequest
         {
             Agency = new Agency { Name = created.Name, Etag = created.Etag, DisplayName = name },
             UpdateMask = FieldMask.FromString("display_name"),

@@ -1,5 +1,6 @@
 using Coordination.IntegrationTests.Infrastructure;
 using Coordination.V1;
+using Task = System.Threading.Tasks.Task;
 
 namespace Coordination.IntegrationTests;
 
