@@ -36,11 +36,10 @@ say "Running the tests"
 set +e
 dotnet test CoordinationPlatform.sln -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 \
   | tee .test-output.log \
-  | grep --line-buffered -E '^\s*(Passed|Failed|Skipped) |Error Message|Assert|Expected|Actual|Total tests|(Passed|Failed)!'
+  | grep --line-buffered -E '^\s*(Failed|Skipped) |Error Message|Assert\.|Expected:|Actual:|Total tests|^\s+(Passed|Failed|Skipped): [0-9]+$|Test Run (Successful|Failed)'
 status=${PIPESTATUS[0]}
 set -e
-summary=$(grep -E '(Passed|Failed)!' .test-output.log || true)
-passed=$(echo "$summary" | sed -nE 's/.*Passed: *([0-9]+).*/\1/p' | awk '{s+=$1} END {print s+0}')
-failed=$(echo "$summary" | sed -nE 's/.*Failed: *([0-9]+).*/\1/p' | awk '{s+=$1} END {print s+0}')
+passed=$(sed -nE 's/^\s+Passed: ([0-9]+)$/\1/p' .test-output.log | awk '{s+=$1} END {print s+0}')
+failed=$(sed -nE 's/^\s+Failed: ([0-9]+)$/\1/p' .test-output.log | awk '{s+=$1} END {print s+0}')
 echo "$passed passed, $failed failed"
 exit "$status"

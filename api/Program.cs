@@ -29,7 +29,8 @@ catch (StartupException e)
 
 static async Task RunAsync(string[] args)
 {
-    var builder = WebApplication.CreateBuilder(args);
+    // Content root = the build output, so appsettings.json is found whatever folder the host is started from.
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.Configuration.AddInMemoryCollection(EnvironmentSettings.Read());
     var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
     var hosting = builder.Configuration.GetSection(HostingOptions.Section).Get<HostingOptions>() ?? new();
