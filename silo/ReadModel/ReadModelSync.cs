@@ -1,3 +1,5 @@
+using Coordination.Silo.Common;
+
 namespace Coordination.Silo.ReadModel;
 
 /// <summary>
@@ -24,6 +26,7 @@ public sealed class ReadModelSync(Func<Task> upsert)
     /// <summary>Call after a successful state write: marks the row stale and upserts it.</summary>
     public Task PublishAsync()
     {
+        FaultInjection.At(FaultInjection.AfterStateWrite);
         _dirty = true;
         return FlushAsync();
     }

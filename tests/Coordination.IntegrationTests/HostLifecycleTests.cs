@@ -121,3 +121,62 @@ public sealed class HostLifecycleTests : IAsyncLifetime
         Assert.DoesNotContain("   at ", broken.Output);
     }
 }
+
+public sealed class ReadModelConvergenceTests : IAsyncLifetime
+{
+    private TestDatabase _db = null!;
+
+    public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task A_crash_between_the_state_write_and_the_read_model_upsert_converges_when_the_grain_activates()
+    {
+        var dataDir = System.IO.Directory.CreateTempSubdirectory("coord-converge-").FullName;
+        Case opened;
+        int grpcPort, siloPort;
+        await using (var host = await PlatformHost.StartAsync(_db.ConnectionString, seedDemo: true, dataDir: dataDir))
+        {
+            (grpcPort, siloPort) = (host.GrpcPort, host.SiloPort);
+            var officer = Credentials.Load(dataDir).As("users/hai-chau-1-officer");
+            opened = await new CaseService.CaseServiceClient(host.Channel).CreateCaseAsync(new CreateCaseRequest
+            {
+                RequestId = "converge-1",
+                Case = new Case
+                {
+                    Ward = "wards/hai-chau-1", Source = IntakeSource.WardSurvey, Categories = { CaseCategory.Neglect },
+                    Person = new Person { DisplayName = "Lê Văn Tèo", Sex = Sex.Male, ApproximateAgeYears = 9 },
+                },
+            }, officer);
+            await host.StopAsync();
+        }
+
+        // Armed: the host dies right after the case's state write, before its read-model upsert.
+        await using (var host = await PlatformHost.StartAsync(_db.ConnectionString, grpcPort: grpcPort, siloPort: siloPort, dataDir: dataDir,
+            environment: new Dictionary<string, string> { ["COORD_FAULT_KILL_AT"] = "after-state-write" }))
+        {
+            var officer = Credentials.Load(dataDir).As("users/hai-chau-1-officer");
+            await Assert.ThrowsAsync<RpcException>(() => new CaseService.CaseServiceClient(host.Channel).SetConferenceFlagAsync(
+                new SetConferenceFlagRequest { Name = opened.Name, Flagged = true, Reason = "Ca khó", RequestId = "converge-flag" }, officer).ResponseAsync);
+            await host.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        await using (var host = await PlatformHost.StartAsync(_db.ConnectionString, grpcPort: grpcPort, siloPort: siloPort, dataDir: dataDir))
+        {
+            var cases = new CaseService.CaseServiceClient(host.Channel);
+            // Before the grain activates, the row still shows the case as it was before the crash.
+            var stale = Assert.Single((await cases.ListCasesAsync(new ListCasesRequest { Ward = "wards/hai-chau-1" })).Cases);
+            Assert.Null(stale.ConferenceFlag);
+            Assert.Empty((await cases.ListCasesAsync(new ListCasesRequest { FlaggedForConference = true })).Cases);
+
+            // The write itself was durable; activating the grain re-upserts its row.
+            var truth = await cases.GetCaseAsync(new GetCaseRequest { Name = opened.Name });
+            Assert.True(truth.ConferenceFlag.Flagged);
+            var listed = Assert.Single((await cases.ListCasesAsync(new ListCasesRequest { FlaggedForConference = true })).Cases);
+            Assert.Equal(truth, listed);
+            var versionInRow = await _db.ScalarAsync<long>($"select version from rm_cases where id = '{opened.Name["cases/".Length..]}'");
+            Assert.Equal(truth.Etag, $"\"{versionInRow}\"");
+        }
+    }
+}

@@ -50,16 +50,18 @@ public sealed partial class PlatformHost : IAsyncDisposable
 
     /// <summary>Starts a host against <paramref name="connectionString"/> and waits until health says SERVING.</summary>
     public static async Task<PlatformHost> StartAsync(
-        string connectionString, bool seedDemo = false, int? grpcPort = null, int? siloPort = null, string? dataDir = null)
+        string connectionString, bool seedDemo = false, int? grpcPort = null, int? siloPort = null, string? dataDir = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        var host = Launch(connectionString, seedDemo, grpcPort, siloPort, dataDir);
+        var host = Launch(connectionString, seedDemo, grpcPort, siloPort, dataDir, environment);
         await host.WaitUntilServingAsync(TimeSpan.FromSeconds(90));
         return host;
     }
 
     /// <summary>Starts a host process without waiting for it (for start-up failure tests).</summary>
     public static PlatformHost Launch(
-        string connectionString, bool seedDemo = false, int? grpcPort = null, int? siloPort = null, string? dataDir = null)
+        string connectionString, bool seedDemo = false, int? grpcPort = null, int? siloPort = null, string? dataDir = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var grpc = grpcPort ?? FreePort();
         var silo = siloPort ?? FreePort();
@@ -78,6 +80,10 @@ public sealed partial class PlatformHost : IAsyncDisposable
         psi.Environment["COORD_SEED_DEMO"] = seedDemo ? "true" : "false";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         psi.Environment["Logging__LogLevel__Coordination"] = "Information";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[key] = value;
+        }
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         var host = new PlatformHost(process, grpc, silo, data);
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
