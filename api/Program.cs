@@ -58,7 +58,13 @@ static async Task RunAsync(string[] args)
     builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
     builder.Services.AddSingleton(dataSource);
     builder.Services.AddSingleton(TimeProvider.System);
-    builder.Services.AddSingleton<ReadModelStore>();
+    // Read-model rows are derived data, rebuilt from grain state on activation: their commits need not
+    // wait for the WAL flush. Grain state, ids and migrations keep the durable default.
+    var readModelSource = new NpgsqlDataSourceBuilder(database.ConnectionString)
+    {
+        ConnectionStringBuilder = { Options = "-c synchronous_commit=off" },
+    }.Build();
+    builder.Services.AddSingleton(new ReadModelStore(readModelSource));
     builder.Services.AddSingleton<IdAllocator>();
     builder.Services.AddOptions<CaseClockOptions>().BindConfiguration(CaseClockOptions.Section);
     builder.Services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section);

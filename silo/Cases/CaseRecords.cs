@@ -115,7 +115,7 @@ public sealed record CaseDetails(
     [property: Id(5)] string CaseWorker);
 
 /// <summary>A case as stored and shown (the timeline is kept beside it).</summary>
-[GenerateSerializer, Alias("coord.CaseRecord")]
+[GenerateSerializer, Immutable, Alias("coord.CaseRecord")]
 public sealed record CaseRecord(
     [property: Id(0)] string Id,
     [property: Id(1)] string WardId,
@@ -138,7 +138,7 @@ public sealed record CaseRecord(
     [property: Id(18)] DateTimeOffset UpdateTime);
 
 /// <summary>One entry of a case timeline.</summary>
-[GenerateSerializer, Alias("coord.TimelineEntry")]
+[GenerateSerializer, Immutable, Alias("coord.TimelineEntry")]
 public sealed record TimelineEntry(
     [property: Id(0)] long Sequence,
     [property: Id(1)] DateTimeOffset Time,
@@ -149,7 +149,7 @@ public sealed record TimelineEntry(
     [property: Id(6)] string Resource);
 
 /// <summary>What a task needs from its case when it is created.</summary>
-[GenerateSerializer, Alias("coord.CaseTaskContext")]
+[GenerateSerializer, Immutable, Alias("coord.CaseTaskContext")]
 public sealed record CaseTaskContext(
     [property: Id(0)] string WardId,
     [property: Id(1)] bool Open,

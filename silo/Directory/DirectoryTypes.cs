@@ -81,7 +81,7 @@ public sealed record WardProfile(
 }
 
 /// <summary>A ward as the directory shows it.</summary>
-[GenerateSerializer, Alias("coord.WardRecord")]
+[GenerateSerializer, Immutable, Alias("coord.WardRecord")]
 public sealed record WardRecord(
     [property: Id(0)] string Id,
     [property: Id(1)] WardProfile Profile,
@@ -101,7 +101,7 @@ public sealed record ClusterProfile(
 }
 
 /// <summary>A cluster as the directory shows it.</summary>
-[GenerateSerializer, Alias("coord.ClusterRecord")]
+[GenerateSerializer, Immutable, Alias("coord.ClusterRecord")]
 public sealed record ClusterRecord(
     [property: Id(0)] string Id,
     [property: Id(1)] ClusterProfile Profile,
@@ -128,7 +128,7 @@ public sealed record AgencyProfile(
 }
 
 /// <summary>An agency as the directory shows it.</summary>
-[GenerateSerializer, Alias("coord.AgencyRecord")]
+[GenerateSerializer, Immutable, Alias("coord.AgencyRecord")]
 public sealed record AgencyRecord(
     [property: Id(0)] string Id,
     [property: Id(1)] AgencyProfile Profile,

@@ -15,6 +15,9 @@ public sealed class TaskGrain : Grain, ITaskGrain
     // Set while the case itself is cancelling this task: the case updates its own index, and a call
     // back into it would deadlock.
     private bool _caseIsCaller;
+    // Whether the indexes (agency, ward, case) last heard "open" from this activation; null until
+    // they are told once. Most transitions keep a task open, so most need no index call at all.
+    private bool? _indexedOpen;
 
     /// <summary>Creates the grain.</summary>
     public TaskGrain(
@@ -221,6 +224,10 @@ public sealed class TaskGrain : Grain, ITaskGrain
         }
         var open = TaskStateMachine.IsOpen(r.Status);
         await _readModel.UpsertTaskAsync(r);
+        if (_indexedOpen == open)
+        {
+            return;
+        }
         await GrainFactory.GetGrain<IAgencyGrain>(r.Spec.AssigneeAgencyId).TrackTask(r.Id, open);
         if (r.Spec.WardId.Length > 0)
         {
@@ -230,6 +237,7 @@ public sealed class TaskGrain : Grain, ITaskGrain
         {
             await GrainFactory.GetGrain<ICaseGrain>(r.Spec.CaseId).TrackTask(r.Id, open);
         }
+        _indexedOpen = _caseIsCaller ? null : open;
     }
 
     private async Task<TaskRecord> Save()

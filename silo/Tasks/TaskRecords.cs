@@ -54,7 +54,7 @@ public sealed record TaskSpec(
     [property: Id(9)] string Replaces);
 
 /// <summary>A task as stored and shown.</summary>
-[GenerateSerializer, Alias("coord.TaskRecord")]
+[GenerateSerializer, Immutable, Alias("coord.TaskRecord")]
 public sealed record TaskRecord(
     [property: Id(0)] string Id,
     [property: Id(1)] TaskSpec Spec,

@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+
+namespace Coordination.LoadGen;
+
+/// <summary>Collects latencies per method and errors per status code.</summary>
+public sealed class Recorder
+{
+    private readonly ConcurrentDictionary<string, ConcurrentBag<double>> _latencies = new();
+    private readonly ConcurrentDictionary<string, int> _errors = new();
+
+    /// <summary>Records one call.</summary>
+    public void Record(string method, TimeSpan latency, string? error)
+    {
+        if (error is not null)
+        {
+            _errors.AddOrUpdate(error, 1, (_, n) => n + 1);
+            return;
+        }
+        _latencies.GetOrAdd(method, _ => []).Add(latency.TotalMilliseconds);
+    }
+
+    /// <summary>The run's figures.</summary>
+    public RunResult Summarise(string scenario, int concurrency, TimeSpan duration)
+    {
+        var methods = _latencies.OrderBy(p => p.Key).Select(p =>
+        {
+            var sorted = p.Value.Order().ToArray();
+            double Pct(double q) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+            return new MethodResult(p.Key, sorted.Length, sorted.Length / duration.TotalSeconds, Pct(0.50), Pct(0.95), Pct(0.99));
+        }).ToList();
+        return new RunResult(scenario, concurrency, duration.TotalSeconds, methods.Sum(m => m.Calls) / duration.TotalSeconds, methods, new Dictionary<string, int>(_errors));
+    }
+}
+
+/// <summary>Figures of one method.</summary>
+public sealed record MethodResult(string Method, int Calls, double PerSecond, double P50Ms, double P95Ms, double P99Ms);
+
+/// <summary>Figures of one run.</summary>
+public sealed record RunResult(string Scenario, int Concurrency, double Seconds, double TotalPerSecond, List<MethodResult> Methods, Dictionary<string, int> Errors)
+{
+    /// <summary>A table for the console.</summary>
+    public string Format()
+    {
+        var b = new StringBuilder();
+        b.AppendLine(CultureInfo.InvariantCulture, $"scenario {Scenario}, concurrency {Concurrency}, {Seconds:F0} s: {TotalPerSecond:F0} calls/s");
+        b.AppendLine("method                     calls     /s      p50 ms   p95 ms   p99 ms");
+        foreach (var m in Methods)
+        {
+            b.AppendLine(CultureInfo.InvariantCulture, $"{m.Method,-24} {m.Calls,8} {m.PerSecond,7:F0} {m.P50Ms,9:F2} {m.P95Ms,8:F2} {m.P99Ms,8:F2}");
+        }
+        b.Append("errors: ").Append(Errors.Count == 0 ? "none" : string.Join(", ", Errors.Select(e => $"{e.Key}={e.Value}")));
+        return b.ToString();
+    }
+}
