@@ -129,7 +129,7 @@ public sealed class ReadModelStore(NpgsqlDataSource db)
             P("step", (int?)f.Step, NpgsqlDbType.Integer), P("risk", (int?)f.Risk, NpgsqlDbType.Integer),
             P("category", f.Category, NpgsqlDbType.Integer), P("worker", f.CaseWorker, NpgsqlDbType.Text),
             P("flagged", f.FlaggedOnly), P("overdue", f.OverdueOnly), P("now", now),
-            P("name", f.PersonName is null ? null : SearchText.Fold(f.PersonName), NpgsqlDbType.Text),
+            P("name", f.PersonName is null ? null : LikeLiteral(SearchText.Fold(f.PersonName)), NpgsqlDbType.Text),
             P("closed", f.IncludeClosed),
             P("after_time", after?.Time, NpgsqlDbType.TimestampTz), P("after_id", after?.Id ?? "", NpgsqlDbType.Text),
             P("limit", limit));
@@ -189,6 +189,9 @@ public sealed class ReadModelStore(NpgsqlDataSource db)
         counts.FlaggedCaseIds.Sort(StringComparer.Ordinal);
         return counts;
     }
+
+    /// <summary>Escapes LIKE wildcards so a name containing % or _ is matched literally.</summary>
+    private static string LikeLiteral(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 
     private static NpgsqlParameter P(string name, object? value, NpgsqlDbType? type = null)
     {

@@ -76,6 +76,10 @@ public sealed class TaskGrain : Grain, ITaskGrain
                 summary = new TaskCaseSummary(context.PersonName, context.AgeYears, context.Sex.ToString(), context.WardId, context.Address, context.FamilyContact);
             }
         }
+        else if (wardId.Length > 0 && await GrainFactory.GetGrain<IWardGrain>(wardId).Get() is null)
+        {
+            violations.Add(new("ward", $"Unknown ward wards/{wardId} / không có phường này."));
+        }
         if (violations.Count > 0)
         {
             throw new InvalidArgumentException(violations);

@@ -236,6 +236,18 @@ public sealed class CaseFlowTests : IAsyncLifetime
         var accepted = await Tasks.AcceptTaskAsync(accept, _as.As(Police));
         Assert.Equal(accepted, await Tasks.AcceptTaskAsync(accept, _as.As(Police)));
 
+        var byAgency = await Tasks.ListTasksAsync(new ListTasksRequest { Assignee = Police, Status = TaskStatus.Accepted }, _as.As(Police));
+        Assert.Contains(byAgency.Tasks, t => t.Name == task.Name);
+        Assert.DoesNotContain((await Tasks.ListTasksAsync(new ListTasksRequest { Assignee = Police, DueBefore = In(TimeSpan.FromDays(1)) })).Tasks, t => t.Name == task.Name);
+        Assert.DoesNotContain((await Tasks.ListTasksAsync(new ListTasksRequest { Ward = "wards/hai-chau-1", Overdue = true })).Tasks, t => t.Name == task.Name);
+        await Cases.SetConferenceFlagAsync(new SetConferenceFlagRequest { Name = first.Name, Flagged = true, Reason = "Cần ý kiến liên ngành", RequestId = Rid() }, _as.As(Officer));
+        var summary = await Wards.GetWardSummaryAsync(new GetWardSummaryRequest { Name = "wards/hai-chau-1" }, _as.As(ViceChair));
+        Assert.True(summary.OpenCases >= 1);
+        Assert.Contains(summary.CasesByStep, l => l.Label == "CASE_STEP_RECEIVED" && l.Count >= 1);
+        Assert.Contains(summary.TasksByStatus, l => l.Label == "TASK_STATUS_ACCEPTED" && l.Count >= 1);
+        Assert.Contains(first.Name, summary.FlaggedCases);
+        Assert.Contains((await Cases.ListCasesAsync(new ListCasesRequest { FlaggedForConference = true, Cluster = "clusters/hai-chau" })).Cases, c => c.Name == first.Name);
+
         var illegal = await RpcAssert.Fails(StatusCode.FailedPrecondition, () =>
             Tasks.AcceptTaskAsync(new AcceptTaskRequest { Name = task.Name, RequestId = Rid() }, _as.As(Police)).ResponseAsync);
         Assert.Contains("Accepted", illegal.Status.Detail);
