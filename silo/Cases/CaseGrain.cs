@@ -213,8 +213,7 @@ public sealed class CaseGrain : Grain, ICaseGrain
         {
             _state.State.Record = Bump(c with { TaskIds = [.. c.TaskIds, taskId] });
         }
-        await _state.WriteStateAsync();
-        await _sync.PublishAsync();
+        await _state.SaveAsync(_sync, DeactivateOnIdle);
     }
 
     Task<CaseTaskContext?> ICaseGrain.GetTaskContext()
@@ -270,18 +269,7 @@ public sealed class CaseGrain : Grain, ICaseGrain
 
     private async Task<CaseRecord> Save()
     {
-        try
-        {
-            await _state.WriteStateAsync();
-        }
-        catch
-        {
-            // The in-memory state is ahead of storage now: drop this activation so the next call
-            // starts again from what was persisted.
-            DeactivateOnIdle();
-            throw;
-        }
-        await _sync.PublishAsync();
+        await _state.SaveAsync(_sync, DeactivateOnIdle);
         return _state.State.Record!;
     }
 }

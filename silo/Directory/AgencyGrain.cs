@@ -86,8 +86,7 @@ public sealed class AgencyGrain : Grain, IAgencyGrain
 
     private async Task<AgencyRecord> Save()
     {
-        await _state.WriteStateAsync();
-        await _sync.PublishAsync();
+        await _state.SaveAsync(_sync, DeactivateOnIdle);
         return _state.State.Record!;
     }
 

@@ -36,8 +36,7 @@ public sealed class WardGrain : Grain, IWardGrain
         _state.State.Record = current is null
             ? new WardRecord(this.GetPrimaryKeyString(), profile, 1, now, now)
             : current with { Profile = profile, Version = current.Version + 1, UpdateTime = now };
-        await _state.WriteStateAsync();
-        await _sync.PublishAsync();
+        await _state.SaveAsync(_sync, DeactivateOnIdle);
         return _state.State.Record;
     }
 

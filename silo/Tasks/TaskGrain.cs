@@ -246,17 +246,7 @@ public sealed class TaskGrain : Grain, ITaskGrain
 
     private async Task<TaskRecord> Save()
     {
-        try
-        {
-            await _state.WriteStateAsync();
-        }
-        catch
-        {
-            // The in-memory state is ahead of storage now: start again from what was persisted.
-            DeactivateOnIdle();
-            throw;
-        }
-        await _sync.PublishAsync();
+        await _state.SaveAsync(_sync, DeactivateOnIdle);
         return _state.State.Record!;
     }
 }
