@@ -4,6 +4,10 @@ using Coordination.Api.Demo;
 using Coordination.Api.Grpc;
 using Coordination.Api.Health;
 using Coordination.Api.Hosting;
+using Coordination.Api.Identity;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.IdentityModel.Tokens;
 using Coordination.Silo.Calendar;
 using Coordination.Silo.Cases;
 using Coordination.Silo.Common;
@@ -79,6 +83,8 @@ static async Task RunAsync(string[] args)
     // Registered after the silo, so it runs once the silo is up.
     builder.Services.AddHostedService<DemoSeeder>();
 
+    ConfigureSecurity(builder);
+
     builder.Services.AddGrpc(o =>
     {
         o.Interceptors.Add<ErrorInterceptor>();
@@ -91,15 +97,60 @@ static async Task RunAsync(string[] args)
         .AddQuartz(o => o.Name = "quartz");
 
     var app = builder.Build();
-    app.MapGrpcService<DirectoryGrpcService>();
-    app.MapGrpcService<CaseGrpcService>();
-    app.MapGrpcService<TaskGrpcService>();
-    app.MapGrpcService<WardGrpcService>();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    // Every platform service needs a valid token; health and reflection stay open for probes and tools.
+    app.MapGrpcService<DirectoryGrpcService>().RequireAuthorization();
+    app.MapGrpcService<CaseGrpcService>().RequireAuthorization();
+    app.MapGrpcService<TaskGrpcService>().RequireAuthorization();
+    app.MapGrpcService<WardGrpcService>().RequireAuthorization();
     app.MapGrpcHealthChecksService();
     app.MapGrpcReflectionService();
     app.Lifetime.ApplicationStarted.Register(() =>
         Console.WriteLine($"coordination: ready — gRPC on {(hosting.TlsCertificatePath.Length > 0 ? "https" : "http")}://{hosting.ListenAddress}:{hosting.GrpcPort} (silo port {hosting.SiloPort}, cluster '{hosting.ClusterId}')"));
     await app.RunAsync();
+}
+
+static void ConfigureSecurity(WebApplicationBuilder builder)
+{
+    var security = builder.Configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new();
+    var dataDirectory = builder.Configuration["Demo:DataDirectory"] ?? ".data";
+    var keyPath = security.SigningKeyPath.Length > 0 ? security.SigningKeyPath : Path.Combine(dataDirectory, "signing-key.pem");
+    var key = SigningKey.LoadOrCreate(keyPath);
+    builder.Services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
+    builder.Services.AddSingleton(new TokenIssuer(key, security.Issuer, security.Audience, TimeProvider.System));
+    var schemes = new List<string> { JwtBearerDefaults.AuthenticationScheme };
+    var authentication = builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+        .AddJwtBearer(o =>
+        {
+            o.MapInboundClaims = false;
+            o.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = security.Issuer,
+                ValidAudience = security.Audience,
+                IssuerSigningKey = key,
+                ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
+                ValidateIssuer = true,
+                ValidateAudience = true,
+                ValidateLifetime = true,
+                ValidateIssuerSigningKey = true,
+                RequireExpirationTime = true,
+                ClockSkew = TimeSpan.FromSeconds(30),
+            };
+        });
+    if (security.ExternalAuthority.Length > 0)
+    {
+        // An external OpenID Connect issuer (e.g. the city's identity provider): signing keys come
+        // from its discovery document; issuer, audience and lifetime are validated as for our own.
+        authentication.AddJwtBearer("oidc", o =>
+        {
+            o.MapInboundClaims = false;
+            o.Authority = security.ExternalAuthority;
+            o.Audience = security.ExternalAudience.Length > 0 ? security.ExternalAudience : security.Audience;
+        });
+        schemes.Add("oidc");
+    }
+    builder.Services.AddAuthorization(o => o.DefaultPolicy = new AuthorizationPolicyBuilder([.. schemes]).RequireAuthenticatedUser().Build());
 }
 
 static void ConfigureKestrel(WebApplicationBuilder builder, HostingOptions hosting)

@@ -20,6 +20,8 @@ public sealed partial class DemoSeeder(
     NpgsqlDataSource db,
     IOptions<DemoOptions> demo,
     IOptions<HostingOptions> hosting,
+    IOptions<SecurityOptions> security,
+    TokenIssuer tokens,
     ILogger<DemoSeeder> logger) : IHostedService
 {
     private const string SeedName = "demo-directory-v1";
@@ -78,7 +80,7 @@ public sealed partial class DemoSeeder(
             .Select(a => Entry("agencies/" + a.Id, a.Profile.DisplayName, Actor.AgencySystem, "agencies/" + a.Id));
         var h = hosting.Value;
         var file = new CredentialsDocument(
-            "Demo credentials for development only. Send a token as 'authorization: Bearer <token>'. Until signed tokens land, these carry unverified claims.",
+            "Demo credentials for development only: signed tokens (JWT, ES256) of the demo people and agency systems, valid for a limited time and re-issued at every start. Send one as 'authorization: Bearer <token>'.",
             $"{(h.TlsCertificatePath.Length > 0 ? "https" : "http")}://{h.ListenAddress}:{h.GrpcPort}",
             [.. users],
             [.. agencies]);
@@ -90,8 +92,8 @@ public sealed partial class DemoSeeder(
         return path;
     }
 
-    private static CredentialEntry Entry(string name, string displayName, string role, string scope) =>
-        new(name, displayName, role, scope, DevelopmentTokens.Issue(new Actor(name, displayName, role, scope)));
+    private CredentialEntry Entry(string name, string displayName, string role, string scope) =>
+        new(name, displayName, role, scope, tokens.Issue(new Actor(name, displayName, role, scope), security.Value.DemoTokenLifetime));
 
     private static string RoleName(StaffRole role) => role switch
     {

@@ -71,6 +71,9 @@ public static class EnvironmentSettings
         ("COORD_TLS_CERT_PASSWORD", "Hosting:TlsCertificatePassword"),
         ("COORD_SEED_DEMO", "Demo:Seed"),
         ("COORD_DATA_DIR", "Demo:DataDirectory"),
+        ("COORD_SIGNING_KEY", "Security:SigningKeyPath"),
+        ("COORD_OIDC_AUTHORITY", "Security:ExternalAuthority"),
+        ("COORD_OIDC_AUDIENCE", "Security:ExternalAudience"),
     ];
 
     /// <summary>The configuration keys set by environment variables present now.</summary>

@@ -41,9 +41,10 @@ public sealed class CaseFlowTests : IAsyncLifetime
         await _db.DisposeAsync();
     }
 
-    private CaseService.CaseServiceClient Cases => new(_host.Channel);
-    private TaskService.TaskServiceClient Tasks => new(_host.Channel);
-    private WardService.WardServiceClient Wards => new(_host.Channel);
+    // Calls without explicit headers act as a city coordinator.
+    private CaseService.CaseServiceClient Cases => new(_host.Coordinator);
+    private TaskService.TaskServiceClient Tasks => new(_host.Coordinator);
+    private WardService.WardServiceClient Wards => new(_host.Coordinator);
 
     private static string Rid() => Guid.NewGuid().ToString();
 

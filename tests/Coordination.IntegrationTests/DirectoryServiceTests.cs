@@ -20,7 +20,7 @@ public sealed class SeededHostFixture : IAsyncLifetime
     {
         Database = await TestDatabase.CreateAsync();
         Host = await PlatformHost.StartAsync(Database.ConnectionString, seedDemo: true);
-        Directory = new DirectoryService.DirectoryServiceClient(Host.Channel);
+        Directory = new DirectoryService.DirectoryServiceClient(Host.Coordinator);
     }
 
     public async Task DisposeAsync()

@@ -14,7 +14,7 @@ public sealed class HostLifecycleTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
 
-    private static DirectoryService.DirectoryServiceClient Directory(PlatformHost host) => new(host.Channel);
+    private static DirectoryService.DirectoryServiceClient Directory(PlatformHost host) => new(host.Coordinator);
 
     private static Agency Shelter() => new()
     {
@@ -140,7 +140,7 @@ public sealed class ReadModelConvergenceTests : IAsyncLifetime
         {
             (grpcPort, siloPort) = (host.GrpcPort, host.SiloPort);
             var officer = Credentials.Load(dataDir).As("users/hai-chau-1-officer");
-            opened = await new CaseService.CaseServiceClient(host.Channel).CreateCaseAsync(new CreateCaseRequest
+            opened = await new CaseService.CaseServiceClient(host.Coordinator).CreateCaseAsync(new CreateCaseRequest
             {
                 RequestId = "converge-1",
                 Case = new Case
@@ -157,14 +157,14 @@ public sealed class ReadModelConvergenceTests : IAsyncLifetime
             environment: new Dictionary<string, string> { ["COORD_FAULT_KILL_AT"] = "after-state-write" }))
         {
             var officer = Credentials.Load(dataDir).As("users/hai-chau-1-officer");
-            await Assert.ThrowsAsync<RpcException>(() => new CaseService.CaseServiceClient(host.Channel).SetConferenceFlagAsync(
+            await Assert.ThrowsAsync<RpcException>(() => new CaseService.CaseServiceClient(host.Coordinator).SetConferenceFlagAsync(
                 new SetConferenceFlagRequest { Name = opened.Name, Flagged = true, Reason = "Ca khó", RequestId = "converge-flag" }, officer).ResponseAsync);
             await host.WaitForExitAsync(TimeSpan.FromSeconds(30));
         }
 
         await using (var host = await PlatformHost.StartAsync(_db.ConnectionString, grpcPort: grpcPort, siloPort: siloPort, dataDir: dataDir))
         {
-            var cases = new CaseService.CaseServiceClient(host.Channel);
+            var cases = new CaseService.CaseServiceClient(host.Coordinator);
             // Before the grain activates, the row still shows the case as it was before the crash.
             var stale = Assert.Single((await cases.ListCasesAsync(new ListCasesRequest { Ward = "wards/hai-chau-1" })).Cases);
             Assert.Null(stale.ConferenceFlag);

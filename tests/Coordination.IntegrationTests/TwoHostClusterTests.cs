@@ -15,14 +15,16 @@ public sealed class TwoHostClusterTests : IAsyncLifetime
     [Fact]
     public async Task Two_hosts_form_one_cluster_and_the_survivor_serves_what_the_other_wrote()
     {
-        await using var a = await PlatformHost.StartAsync(_db.ConnectionString, seedDemo: true);
-        await using var b = await PlatformHost.StartAsync(_db.ConnectionString, seedDemo: true);
+        // One data folder: hosts of one cluster share the token signing key.
+        var dataDir = System.IO.Directory.CreateTempSubdirectory("coord-cluster-").FullName;
+        await using var a = await PlatformHost.StartAsync(_db.ConnectionString, seedDemo: true, dataDir: dataDir);
+        await using var b = await PlatformHost.StartAsync(_db.ConnectionString, seedDemo: true, dataDir: dataDir);
 
         // Both silos are active members of one cluster (status 3 = Active in the membership table).
         Assert.Equal(2L, await _db.ScalarAsync<long>("select count(*) from orleansmembershiptable where status = 3"));
 
-        var viaA = new DirectoryService.DirectoryServiceClient(a.Channel);
-        var viaB = new DirectoryService.DirectoryServiceClient(b.Channel);
+        var viaA = new DirectoryService.DirectoryServiceClient(a.Coordinator);
+        var viaB = new DirectoryService.DirectoryServiceClient(b.Coordinator);
         var written = new List<Agency>();
         for (var i = 0; i < 10; i++)
         {

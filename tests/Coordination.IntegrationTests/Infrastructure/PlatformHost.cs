@@ -3,7 +3,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
+using Coordination.Api.Identity;
+using Coordination.Silo.Common;
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 
@@ -38,6 +41,28 @@ public sealed partial class PlatformHost : IAsyncDisposable
 
     /// <summary>A channel to the host's gRPC endpoint.</summary>
     public GrpcChannel Channel { get; }
+
+    /// <summary>A token signed with this host's key for <paramref name="actor"/>.</summary>
+    public string TokenFor(Actor actor, TimeSpan? lifetime = null, TimeProvider? clock = null) =>
+        new TokenIssuer(SigningKey.LoadOrCreate(Path.Combine(DataDirectory, "signing-key.pem")), "coordination-platform", "coordination-api", clock ?? TimeProvider.System)
+            .Issue(actor, lifetime ?? TimeSpan.FromHours(1));
+
+    /// <summary>Calls through this invoker carry a token for <paramref name="actor"/>, unless they bring their own.</summary>
+    public CallInvoker As(Actor actor)
+    {
+        var header = "Bearer " + TokenFor(actor);
+        return Channel.Intercept(m =>
+        {
+            if (m.Get("authorization") is null)
+            {
+                m.Add("authorization", header);
+            }
+            return m;
+        });
+    }
+
+    /// <summary>Calls as a city coordinator.</summary>
+    public CallInvoker Coordinator => As(new Actor("users/test-coordinator", "Điều phối viên thử", Actor.CentreCoordinator, "city"));
 
     /// <summary>Everything the process printed so far (for failure messages).</summary>
     public string Output { get { lock (_output) { return _output.ToString(); } } }

@@ -1,0 +1,30 @@
+namespace Coordination.Api.Identity;
+
+/// <summary>Token validation and issuing (section <c>Security</c>).</summary>
+public sealed class SecurityOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string Section = "Security";
+
+    /// <summary>Issuer of the platform's own tokens.</summary>
+    public string Issuer { get; set; } = "coordination-platform";
+
+    /// <summary>Audience every accepted token must name.</summary>
+    public string Audience { get; set; } = "coordination-api";
+
+    /// <summary>
+    /// PEM file of the platform's ECDSA P-256 signing key (environment: <c>COORD_SIGNING_KEY</c>);
+    /// default <c>$COORD_DATA_DIR/signing-key.pem</c>, generated on first start. Hosts of one
+    /// cluster must share it.
+    /// </summary>
+    public string SigningKeyPath { get; set; } = "";
+
+    /// <summary>An external OpenID Connect issuer whose tokens are also accepted (environment: <c>COORD_OIDC_AUTHORITY</c>).</summary>
+    public string ExternalAuthority { get; set; } = "";
+
+    /// <summary>Audience for the external issuer's tokens (environment: <c>COORD_OIDC_AUDIENCE</c>).</summary>
+    public string ExternalAudience { get; set; } = "";
+
+    /// <summary>Lifetime of the demo tokens written to dev-credentials.json.</summary>
+    public TimeSpan DemoTokenLifetime { get; set; } = TimeSpan.FromDays(30);
+}
