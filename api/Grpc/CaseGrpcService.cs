@@ -1,3 +1,4 @@
+using Coordination.Api.Identity;
 using Coordination.Silo.Calendar;
 using Coordination.Silo.Cases;
 using Coordination.Silo.Common;
@@ -49,8 +50,10 @@ public sealed class CaseGrpcService(
             }
         }
         v.ThrowIfAny();
+        var call = CallContexts.For(context, request.RequestId);
+        Access.RequireWardWrite(call.Actor, ward!);
         var record = await grains.GetGrain<IIntakeGrain>(0).OpenCase(
-            ward!, request.Case!.ToDetails(), request.Case!.ReportTime?.ToDateTimeOffset(), CallContexts.For(context, request.RequestId));
+            ward!, request.Case!.ToDetails(), request.Case!.ReportTime?.ToDateTimeOffset(), call);
         return Map(record);
     }
 
@@ -60,7 +63,7 @@ public sealed class CaseGrpcService(
         var v = new RequestValidation();
         var id = v.ServerId("name", request.Name, "cases");
         v.ThrowIfAny();
-        return Map(await Grain(id!).Get() ?? throw new NotFoundException(request.Name));
+        return Map(await Readable(id!, request.Name, context));
     }
 
     /// <inheritdoc/>
@@ -74,6 +77,17 @@ public sealed class CaseGrpcService(
         v.Enum("category", request.Category, required: false);
         v.MaxLength("person_name", request.PersonName, MaxName);
         v.MaxLength("case_worker", request.CaseWorker, MaxName);
+        var caller = CallContexts.Caller(context);
+        if (!Access.SeesCity(caller))
+        {
+            // Ward people see their own ward's cases only; partner agencies see tasks, not case lists.
+            var own = Access.WardOf(caller) ?? throw Access.Denied();
+            if (ward is not null && ward != own)
+            {
+                throw Access.Denied();
+            }
+            ward = own;
+        }
         var filter = new CaseFilter(
             ward, cluster,
             request.Step == CaseStep.Unspecified ? null : (Silo.Cases.CaseStep)(int)request.Step,
@@ -121,14 +135,16 @@ public sealed class CaseGrpcService(
             ValidateDetails(v, request.Case, fields);
         }
         v.ThrowIfAny();
-        var record = await Grain(id!).Update(request.Case!.ToDetails(), [.. fields], request.Case!.Etag, CallContexts.For(context, request.RequestId));
+        var call = CallContexts.For(context, request.RequestId);
+        await Writable(id!, call);
+        var record = await Grain(id!).Update(request.Case!.ToDetails(), [.. fields], request.Case!.Etag, call);
         return Map(record);
     }
 
     /// <inheritdoc/>
     public override async Task<Case> RecordInitialAssessment(RecordInitialAssessmentRequest request, ServerCallContext context)
     {
-        var (id, call) = Target(request.Name, request.RequestId, context, v => ValidateAssessment(v, request.Assessment, riskRequired: true));
+        var (id, call) = await Target(request.Name, request.RequestId, context, v => ValidateAssessment(v, request.Assessment, riskRequired: true));
         var a = request.Assessment;
         return Map(await Grain(id).RecordInitialAssessment(
             (Silo.Cases.RiskLevel)(int)a.RiskLevel, Text.Normalize(a.Findings), [.. a.Needs.Select(Text.Normalize)], request.Etag, call));
@@ -137,7 +153,7 @@ public sealed class CaseGrpcService(
     /// <inheritdoc/>
     public override async Task<Case> RecordDetailedAssessment(RecordDetailedAssessmentRequest request, ServerCallContext context)
     {
-        var (id, call) = Target(request.Name, request.RequestId, context, v => ValidateAssessment(v, request.Assessment, riskRequired: false));
+        var (id, call) = await Target(request.Name, request.RequestId, context, v => ValidateAssessment(v, request.Assessment, riskRequired: false));
         var a = request.Assessment;
         return Map(await Grain(id).RecordDetailedAssessment(
             (Silo.Cases.RiskLevel)(int)a.RiskLevel, Text.Normalize(a.Findings), [.. a.Needs.Select(Text.Normalize)], request.Etag, call));
@@ -147,7 +163,7 @@ public sealed class CaseGrpcService(
     public override async Task<Case> ProposePlan(ProposePlanRequest request, ServerCallContext context)
     {
         var now = time.GetUtcNow();
-        var (id, call) = Target(request.Name, request.RequestId, context, v =>
+        var (id, call) = await Target(request.Name, request.RequestId, context, v =>
         {
             if (request.Plan is null)
             {
@@ -183,28 +199,30 @@ public sealed class CaseGrpcService(
     /// <inheritdoc/>
     public override async Task<Case> ApprovePlan(ApprovePlanRequest request, ServerCallContext context)
     {
-        var (id, call) = Target(request.Name, request.RequestId, context, v => v.MaxLength("comment", request.Comment, MaxText));
+        var (id, call) = await Target(request.Name, request.RequestId, context, v => v.MaxLength("comment", request.Comment, MaxText));
+        Access.RequireRole(call.Actor, Silo.Common.Actor.WardViceChair);
         return Map(await Grain(id).DecidePlan(true, Text.Normalize(request.Comment), request.Etag, call));
     }
 
     /// <inheritdoc/>
     public override async Task<Case> ReturnPlan(ReturnPlanRequest request, ServerCallContext context)
     {
-        var (id, call) = Target(request.Name, request.RequestId, context, v => v.Required("reason", request.Reason, MaxText));
+        var (id, call) = await Target(request.Name, request.RequestId, context, v => v.Required("reason", request.Reason, MaxText));
+        Access.RequireRole(call.Actor, Silo.Common.Actor.WardViceChair);
         return Map(await Grain(id).DecidePlan(false, Text.Normalize(request.Reason), request.Etag, call));
     }
 
     /// <inheritdoc/>
     public override async Task<Case> StartIntervention(StartInterventionRequest request, ServerCallContext context)
     {
-        var (id, call) = Target(request.Name, request.RequestId, context, _ => { });
+        var (id, call) = await Target(request.Name, request.RequestId, context, _ => { });
         return Map(await Grain(id).StartIntervention(request.Etag, call));
     }
 
     /// <inheritdoc/>
     public override async Task<Case> RecordReview(RecordReviewRequest request, ServerCallContext context)
     {
-        var (id, call) = Target(request.Name, request.RequestId, context, v =>
+        var (id, call) = await Target(request.Name, request.RequestId, context, v =>
         {
             v.Required("summary", request.Summary, MaxText);
             v.Enum("decision", request.Decision);
@@ -216,14 +234,14 @@ public sealed class CaseGrpcService(
     /// <inheritdoc/>
     public override async Task<Case> AddCaseNote(AddCaseNoteRequest request, ServerCallContext context)
     {
-        var (id, call) = Target(request.Name, request.RequestId, context, v => v.Required("text", request.Text, MaxText));
+        var (id, call) = await Target(request.Name, request.RequestId, context, v => v.Required("text", request.Text, MaxText));
         return Map(await Grain(id).AddNote(Text.Normalize(request.Text), call));
     }
 
     /// <inheritdoc/>
     public override async Task<Case> SetConferenceFlag(SetConferenceFlagRequest request, ServerCallContext context)
     {
-        var (id, call) = Target(request.Name, request.RequestId, context, v =>
+        var (id, call) = await Target(request.Name, request.RequestId, context, v =>
         {
             if (request.Flagged)
             {
@@ -240,7 +258,7 @@ public sealed class CaseGrpcService(
     /// <inheritdoc/>
     public override async Task<Case> CloseCase(CloseCaseRequest request, ServerCallContext context)
     {
-        var (id, call) = Target(request.Name, request.RequestId, context, v =>
+        var (id, call) = await Target(request.Name, request.RequestId, context, v =>
         {
             v.Required("reason", request.Reason, MaxText);
             v.Required("outcome", request.Outcome, MaxText);
@@ -251,7 +269,7 @@ public sealed class CaseGrpcService(
     /// <inheritdoc/>
     public override async Task<Case> ReopenCase(ReopenCaseRequest request, ServerCallContext context)
     {
-        var (id, call) = Target(request.Name, request.RequestId, context, v => v.Required("reason", request.Reason, MaxText));
+        var (id, call) = await Target(request.Name, request.RequestId, context, v => v.Required("reason", request.Reason, MaxText));
         return Map(await Grain(id).Reopen(Text.Normalize(request.Reason), call));
     }
 
@@ -263,7 +281,7 @@ public sealed class CaseGrpcService(
         var (size, after) = v.Page(request.PageSize == 0 ? 100 : request.PageSize, request.PageToken, request.Name);
         v.ThrowIfAny();
         var grain = Grain(id!);
-        var record = await grain.Get() ?? throw new NotFoundException(request.Name);
+        var record = await Readable(id!, request.Name, context);
         var entries = (await grain.GetTimeline()).ToList();
         // Task histories belong to the case's story too: merge them in, by time.
         foreach (var taskId in record.TaskIds)
@@ -290,15 +308,46 @@ public sealed class CaseGrpcService(
         "person.approximate_age_years", "person.address", "person.family_contact", "categories", "account", "case_worker",
     ];
 
-    /// <summary>Validates the name and request id of a case method plus its own fields; returns the id and call.</summary>
-    private static (string Id, CallContext Call) Target(string name, string requestId, ServerCallContext context, Action<RequestValidation> more)
+    /// <summary>
+    /// Validates the name and request id of a case method plus its own fields, then checks that the
+    /// caller may change this case; returns the id and call.
+    /// </summary>
+    private async Task<(string Id, CallContext Call)> Target(string name, string requestId, ServerCallContext context, Action<RequestValidation> more)
     {
         var v = new RequestValidation();
         var id = v.ServerId("name", name, "cases");
         v.RequestId("request_id", requestId);
         more(v);
         v.ThrowIfAny();
-        return (id!, CallContexts.For(context, requestId));
+        var call = CallContexts.For(context, requestId);
+        await Writable(id!, call);
+        return (id!, call);
+    }
+
+    /// <summary>The case, if the caller may read it (NOT_FOUND only for callers who see the whole city).</summary>
+    private async Task<CaseRecord> Readable(string id, string name, ServerCallContext context)
+    {
+        var caller = CallContexts.Caller(context);
+        var record = await Grain(id).Get();
+        if (record is null)
+        {
+            throw Access.SeesCity(caller) ? new NotFoundException(name) : Access.Denied();
+        }
+        Access.RequireWardRead(caller, record.WardId);
+        return record;
+    }
+
+    /// <summary>Checks that the caller may change the case.</summary>
+    private async Task<CaseRecord> Writable(string id, CallContext call)
+    {
+        Access.RequireNotReadOnly(call.Actor);
+        var record = await Grain(id).Get();
+        if (record is null)
+        {
+            throw Access.SeesCity(call.Actor) ? new NotFoundException("cases/" + id) : Access.Denied();
+        }
+        Access.RequireWardWrite(call.Actor, record.WardId);
+        return record;
     }
 
     private static void ValidateAssessment(RequestValidation v, Coordination.V1.Assessment? a, bool riskRequired)

@@ -1,3 +1,4 @@
+using Coordination.Api.Identity;
 using Coordination.Silo.Directory;
 using Coordination.Silo.ReadModel;
 using Coordination.V1;
@@ -99,6 +100,7 @@ public sealed class DirectoryGrpcService(IGrainFactory grains, ReadModelStore re
             ward = ValidateAgency(v, request.Agency, AgencyFields.Updatable);
         }
         v.ThrowIfAny();
+        Access.RequireCoordinator(CallContexts.Caller(context));
         var created = await grains.GetGrain<IAgencyGrain>(request.AgencyId).Create(request.Agency!.ToProfile(ward), request.RequestId);
         return created.ToMessage();
     }
@@ -129,6 +131,7 @@ public sealed class DirectoryGrpcService(IGrainFactory grains, ReadModelStore re
             ward = ValidateAgency(v, request.Agency, fields);
         }
         v.ThrowIfAny();
+        Access.RequireCoordinator(CallContexts.Caller(context));
         var updated = await grains.GetGrain<IAgencyGrain>(id!).Update(
             request.Agency!.ToProfile(ward), [.. fields], request.Agency!.Etag, request.RequestId);
         return updated.ToMessage();

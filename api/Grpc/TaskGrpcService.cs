@@ -1,3 +1,5 @@
+using Coordination.Api.Identity;
+using Coordination.Silo.Cases;
 using Coordination.Silo.Common;
 using Coordination.Silo.Intake;
 using Coordination.Silo.ReadModel;
@@ -5,6 +7,8 @@ using Coordination.Silo.Tasks;
 using Coordination.V1;
 using Grpc.Core;
 using V1Task = Coordination.V1.Task;
+using Actor = Coordination.Silo.Common.Actor;
+using Task = System.Threading.Tasks.Task;
 
 namespace Coordination.Api.Grpc;
 
@@ -40,6 +44,17 @@ public sealed class TaskGrpcService(IGrainFactory grains, ReadModelStore readMod
             }
         }
         v.ThrowIfAny();
+        var call = CallContexts.For(context, request.RequestId);
+        Access.RequireNotReadOnly(call.Actor);
+        var caseRecord = await grains.GetGrain<ICaseGrain>(caseId!).Get();
+        if (caseRecord is not null)
+        {
+            Access.RequireWardWrite(call.Actor, caseRecord.WardId);
+        }
+        else if (!Access.SeesCity(call.Actor))
+        {
+            throw Access.Denied();
+        }
         var dossier = request.Dossier!;
         var spec = new TaskSpec(
             Silo.Tasks.TaskKind.Referral, caseId!, "", assignee!,
@@ -49,7 +64,7 @@ public sealed class TaskGrpcService(IGrainFactory grains, ReadModelStore readMod
                 Text.Normalize(dossier.Reason), Text.Normalize(dossier.RequestedService), Text.Normalize(dossier.AssessmentSummary),
                 dossier.ConsentGiven, Text.Normalize(dossier.ConsentBy)),
             "");
-        return Map(await grains.GetGrain<IIntakeGrain>(0).CreateTask(spec, CallContexts.For(context, request.RequestId)));
+        return Map(await grains.GetGrain<IIntakeGrain>(0).CreateTask(spec, call));
     }
 
     /// <inheritdoc/>
@@ -58,13 +73,14 @@ public sealed class TaskGrpcService(IGrainFactory grains, ReadModelStore readMod
         var v = new RequestValidation();
         var id = v.ServerId("name", request.Name, "tasks");
         v.ThrowIfAny();
-        return Map(await grains.GetGrain<ITaskGrain>(id!).Get() ?? throw new NotFoundException(request.Name));
+        return Map(await Readable(id!, CallContexts.Caller(context)));
     }
 
     /// <inheritdoc/>
     public override async Task<ListTasksResponse> ListTasks(ListTasksRequest request, ServerCallContext context)
     {
         var v = new RequestValidation();
+        var caller = CallContexts.Caller(context);
         var filter = new TaskFilter(
             v.ResourceId("assignee", request.Assignee, "agencies", required: false),
             v.ResourceId("ward", request.Ward, "wards", required: false),
@@ -75,6 +91,7 @@ public sealed class TaskGrpcService(IGrainFactory grains, ReadModelStore readMod
             request.DueBefore?.ToDateTimeOffset());
         v.Enum("status", request.Status, required: false);
         v.Enum("kind", request.Kind, required: false);
+        filter = Scoped(filter, caller);
         var (size, after) = v.Page(request.PageSize, request.PageToken, filter.ToString());
         v.ThrowIfAny();
         var rows = await readModel.ListTasksAsync(filter, time.GetUtcNow(), KeysetCursor.Parse(after), size + 1, context.CancellationToken);
@@ -152,11 +169,13 @@ public sealed class TaskGrpcService(IGrainFactory grains, ReadModelStore readMod
             }
         }
         v.ThrowIfAny();
+        var call = CallContexts.For(context, request.RequestId);
+        await Writable(id!, call.Actor);
         var outcome = new Silo.Tasks.OutcomeReport(
             Text.Normalize(request.Outcome!.ActionsTaken), Text.Normalize(request.Outcome.Result),
             request.Outcome.FollowUpNeeded, Text.Normalize(request.Outcome.FollowUp));
         return Map(await grains.GetGrain<ITaskGrain>(id!).Apply(
-            TaskAction.Complete, outcome.Result, outcome, CallContexts.For(context, request.RequestId)));
+            TaskAction.Complete, outcome.Result, outcome, call));
     }
 
     /// <inheritdoc/>
@@ -172,8 +191,10 @@ public sealed class TaskGrpcService(IGrainFactory grains, ReadModelStore readMod
             FutureTime(v, "due_time", request.DueTime);
         }
         v.ThrowIfAny();
+        var call = CallContexts.For(context, request.RequestId);
+        await Writable(id!, call.Actor);
         return Map(await grains.GetGrain<IIntakeGrain>(0).ReassignTask(
-            id!, assignee!, request.DueTime?.ToDateTimeOffset(), Text.Normalize(request.Reason), CallContexts.For(context, request.RequestId)));
+            id!, assignee!, request.DueTime?.ToDateTimeOffset(), Text.Normalize(request.Reason), call));
     }
 
     private async Task<V1Task> Apply(string name, string requestId, TaskAction action, string text, ServerCallContext context, string? requiredTextField = null)
@@ -190,7 +211,46 @@ public sealed class TaskGrpcService(IGrainFactory grains, ReadModelStore readMod
             v.MaxLength(action == TaskAction.ReviewOutcome ? "comment" : "note", text, MaxText);
         }
         v.ThrowIfAny();
-        return Map(await grains.GetGrain<ITaskGrain>(id!).Apply(action, Text.Normalize(text), null, CallContexts.For(context, requestId)));
+        var call = CallContexts.For(context, requestId);
+        await Writable(id!, call.Actor);
+        return Map(await grains.GetGrain<ITaskGrain>(id!).Apply(action, Text.Normalize(text), null, call));
+    }
+
+    /// <summary>The task, if the caller may read it (NOT_FOUND only for callers who see the whole city).</summary>
+    private async Task<TaskRecord> Readable(string id, Actor caller)
+    {
+        var record = await grains.GetGrain<ITaskGrain>(id).Get();
+        if (record is null)
+        {
+            throw Access.SeesCity(caller) ? new NotFoundException("tasks/" + id) : Access.Denied();
+        }
+        Access.RequireTaskRead(caller, record.Spec.WardId, record.Spec.AssigneeAgencyId);
+        return record;
+    }
+
+    /// <summary>Checks the caller may see the task and is not read-only; the grain decides which party may act.</summary>
+    private async Task Writable(string id, Actor caller)
+    {
+        Access.RequireNotReadOnly(caller);
+        await Readable(id, caller);
+    }
+
+    /// <summary>Narrows a task list to the caller's jurisdiction; asking for another one is refused.</summary>
+    private static TaskFilter Scoped(TaskFilter filter, Actor caller)
+    {
+        if (Access.SeesCity(caller))
+        {
+            return filter;
+        }
+        if (Access.AgencyOf(caller) is { } agency)
+        {
+            return filter.AssigneeAgencyId is null || filter.AssigneeAgencyId == agency ? filter with { AssigneeAgencyId = agency } : throw Access.Denied();
+        }
+        if (Access.WardOf(caller) is { } ward)
+        {
+            return filter.WardId is null || filter.WardId == ward ? filter with { WardId = ward } : throw Access.Denied();
+        }
+        throw Access.Denied();
     }
 
     private void FutureTime(RequestValidation v, string field, Google.Protobuf.WellKnownTypes.Timestamp? t)

@@ -1,3 +1,4 @@
+using Coordination.Api.Identity;
 using Coordination.Silo.Common;
 using Coordination.Silo.Directory;
 using Coordination.Silo.Intake;
@@ -26,6 +27,7 @@ public sealed class WardGrpcService(IGrainFactory grains, ReadModelStore readMod
         var v = new RequestValidation();
         var id = v.ResourceId("name", request.Name, "wards");
         v.ThrowIfAny();
+        Access.RequireWardRead(CallContexts.Caller(context), id!);
         _ = await grains.GetGrain<IWardGrain>(id!).Get() ?? throw new NotFoundException(request.Name);
         var now = time.GetUtcNow();
         var counts = await readModel.WardCountsAsync(id!, now, context.CancellationToken);

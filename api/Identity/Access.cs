@@ -1,0 +1,79 @@
+using Coordination.Silo.Common;
+
+namespace Coordination.Api.Identity;
+
+/// <summary>
+/// Who may see and change what: role and jurisdiction checks made by every gRPC method before it
+/// calls a grain. Refusals are PERMISSION_DENIED and never say whether the record exists; for
+/// callers without city-wide sight a missing record is refused the same way.
+/// </summary>
+public static class Access
+{
+    private static readonly string[] CityReaders = [Actor.CentreCoordinator, Actor.CaseWorker, Actor.Auditor];
+    private static readonly string[] CityWriters = [Actor.CentreCoordinator, Actor.CaseWorker];
+    private static readonly string[] WardRoles = [Actor.WardViceChair, Actor.WardOfficer];
+    private static readonly string[] AgencyRoles = [Actor.AgencySystem, Actor.AgencyLiaison];
+
+    /// <summary>Whether the actor sees the whole city.</summary>
+    public static bool SeesCity(Actor a) => CityReaders.Contains(a.Role);
+
+    /// <summary>The ward the actor works for, or null.</summary>
+    public static string? WardOf(Actor a) =>
+        WardRoles.Contains(a.Role) && a.Scope.StartsWith("wards/", StringComparison.Ordinal) ? a.Scope["wards/".Length..] : null;
+
+    /// <summary>The agency the actor acts for, or null.</summary>
+    public static string? AgencyOf(Actor a) =>
+        AgencyRoles.Contains(a.Role) && a.Scope.StartsWith("agencies/", StringComparison.Ordinal) ? a.Scope["agencies/".Length..] : null;
+
+    /// <summary>Requires one of <paramref name="roles"/>.</summary>
+    public static void RequireRole(Actor a, params string[] roles)
+    {
+        if (!roles.Contains(a.Role))
+        {
+            throw Denied();
+        }
+    }
+
+    /// <summary>Requires a coordinator (directory administration).</summary>
+    public static void RequireCoordinator(Actor a) => RequireRole(a, Actor.CentreCoordinator);
+
+    /// <summary>Reading a ward's cases and summary: city readers, or the ward's own people.</summary>
+    public static void RequireWardRead(Actor a, string wardId)
+    {
+        if (!SeesCity(a) && WardOf(a) != wardId)
+        {
+            throw Denied();
+        }
+    }
+
+    /// <summary>Changing a ward's cases: city writers (not auditors), or the ward's own people.</summary>
+    public static void RequireWardWrite(Actor a, string wardId)
+    {
+        if (!CityWriters.Contains(a.Role) && WardOf(a) != wardId)
+        {
+            throw Denied();
+        }
+    }
+
+    /// <summary>Reading a task: city readers, the task's ward people, or the addressed agency.</summary>
+    public static void RequireTaskRead(Actor a, string wardId, string assigneeAgencyId)
+    {
+        if (!SeesCity(a) && (wardId.Length == 0 || WardOf(a) != wardId) && AgencyOf(a) != assigneeAgencyId)
+        {
+            throw Denied();
+        }
+    }
+
+    /// <summary>Any change at all: auditors are read-only.</summary>
+    public static void RequireNotReadOnly(Actor a)
+    {
+        if (a.Role == Actor.Auditor)
+        {
+            throw Denied();
+        }
+    }
+
+    /// <summary>The refusal, worded to reveal nothing about the record.</summary>
+    public static PermissionDeniedException Denied() =>
+        new("You may not do this, or there is no such record in your jurisdiction / bạn không có quyền thực hiện thao tác này.");
+}

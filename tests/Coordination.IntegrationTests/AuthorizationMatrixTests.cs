@@ -1,0 +1,202 @@
+using Coordination.IntegrationTests.Infrastructure;
+using Coordination.V1;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Actor = Coordination.Silo.Common.Actor;
+using Task = System.Threading.Tasks.Task;
+
+namespace Coordination.IntegrationTests;
+
+/// <summary>
+/// Every RPC × every role × own/other jurisdiction against the real host. The expectations below are
+/// written out by hand from the issue's rules; the test fails if an RPC has no row.
+/// </summary>
+public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClassFixture<SeededHostFixture>
+{
+    private const string Ward = "wards/hai-chau-1";
+    private const string Police = "agencies/hai-chau-1-police";
+
+    private static readonly Dictionary<string, Actor> Actors = new()
+    {
+        ["coordinator"] = new("users/coordinator", "Lê Thị Thu Hà", Actor.CentreCoordinator, "city"),
+        ["case-worker"] = new("users/case-worker", "Phan Văn Đức", Actor.CaseWorker, "city"),
+        ["auditor"] = new("users/auditor", "Đặng Minh Khoa", Actor.Auditor, "city"),
+        ["vice-chair/own"] = new("users/hai-chau-1-vice-chair", "Trần Văn Bình", Actor.WardViceChair, Ward),
+        ["vice-chair/other"] = new("users/xuan-ha-vice-chair", "Đỗ Minh Tuấn", Actor.WardViceChair, "wards/xuan-ha"),
+        ["officer/own"] = new("users/hai-chau-1-officer", "Nguyễn Thị Lan", Actor.WardOfficer, Ward),
+        ["officer/other"] = new("users/xuan-ha-officer", "Huỳnh Thị Mỹ Duyên", Actor.WardOfficer, "wards/xuan-ha"),
+        ["agency/own"] = new(Police, "Công an phường Hải Châu I", Actor.AgencySystem, Police),
+        ["agency/other"] = new("agencies/xuan-ha-police", "Công an phường Xuân Hà", Actor.AgencySystem, "agencies/xuan-ha-police"),
+        ["liaison/own"] = new("users/police-liaison", "Cán bộ liên lạc", Actor.AgencyLiaison, Police),
+        ["liaison/other"] = new("users/xuan-ha-liaison", "Cán bộ liên lạc", Actor.AgencyLiaison, "agencies/xuan-ha-police"),
+    };
+
+    private static readonly string[] Everyone = [.. Actors.Keys];
+    private static readonly string[] CityReaders = ["coordinator", "case-worker", "auditor"];
+    private static readonly string[] CaseReaders = [.. CityReaders, "vice-chair/own", "officer/own"];
+    private static readonly string[] CaseWriters = ["coordinator", "case-worker", "vice-chair/own", "officer/own"];
+    private static readonly string[] Assignee = ["agency/own", "liaison/own"];
+    private static readonly string[] Assigner = ["vice-chair/own"];
+
+    private sealed record Row(string[] Allowed, Func<CallInvoker, State, Task> Call);
+
+    /// <summary>Resources the calls act on: a case of Hải Châu I and a task for its police.</summary>
+    private sealed class State
+    {
+        public string Case = "";
+        public string Task = "";
+        public string Agency = "";
+    }
+
+    private static string Rid() => Guid.NewGuid().ToString();
+
+    private static Timestamp Later => Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(3));
+
+    private static Case NewCase() => new()
+    {
+        Ward = Ward, Source = IntakeSource.HotlineCall, Categories = { CaseCategory.Abused },
+        Person = new Person { DisplayName = "Trẻ ma trận", Sex = Sex.Female, ApproximateAgeYears = 7 },
+    };
+
+    private static readonly Dictionary<string, Row> Rows = new()
+    {
+        ["DirectoryService/GetWard"] = new(Everyone, (c, _) => new DirectoryService.DirectoryServiceClient(c).GetWardAsync(new() { Name = Ward }).ResponseAsync),
+        ["DirectoryService/ListWards"] = new(Everyone, (c, _) => new DirectoryService.DirectoryServiceClient(c).ListWardsAsync(new()).ResponseAsync),
+        ["DirectoryService/GetCluster"] = new(Everyone, (c, _) => new DirectoryService.DirectoryServiceClient(c).GetClusterAsync(new() { Name = "clusters/hai-chau" }).ResponseAsync),
+        ["DirectoryService/ListClusters"] = new(Everyone, (c, _) => new DirectoryService.DirectoryServiceClient(c).ListClustersAsync(new()).ResponseAsync),
+        ["DirectoryService/GetAgency"] = new(Everyone, (c, _) => new DirectoryService.DirectoryServiceClient(c).GetAgencyAsync(new() { Name = Police }).ResponseAsync),
+        ["DirectoryService/ListAgencies"] = new(Everyone, (c, _) => new DirectoryService.DirectoryServiceClient(c).ListAgenciesAsync(new()).ResponseAsync),
+        ["DirectoryService/CreateAgency"] = new(["coordinator"], (c, _) => new DirectoryService.DirectoryServiceClient(c).CreateAgencyAsync(new()
+        {
+            AgencyId = "m-" + Guid.NewGuid().ToString("N")[..10], RequestId = Rid(), Agency = new Agency { DisplayName = "Nhóm thử", Kind = AgencyKind.Other },
+        }).ResponseAsync),
+        ["DirectoryService/UpdateAgency"] = new(["coordinator"], (c, s) => new DirectoryService.DirectoryServiceClient(c).UpdateAgencyAsync(new()
+        {
+            Agency = new Agency { Name = s.Agency, Address = "Đà Nẵng" }, UpdateMask = FieldMask.FromString("address"), RequestId = Rid(),
+        }).ResponseAsync),
+
+        ["CaseService/CreateCase"] = new(CaseWriters, (c, _) => new CaseService.CaseServiceClient(c).CreateCaseAsync(new() { Case = NewCase(), RequestId = Rid() }).ResponseAsync),
+        ["CaseService/GetCase"] = new(CaseReaders, (c, s) => new CaseService.CaseServiceClient(c).GetCaseAsync(new() { Name = s.Case }).ResponseAsync),
+        ["CaseService/ListCases"] = new(CaseReaders, (c, _) => new CaseService.CaseServiceClient(c).ListCasesAsync(new() { Ward = Ward }).ResponseAsync),
+        ["CaseService/ListCaseTimeline"] = new(CaseReaders, (c, s) => new CaseService.CaseServiceClient(c).ListCaseTimelineAsync(new() { Name = s.Case }).ResponseAsync),
+        ["CaseService/UpdateCase"] = new(CaseWriters, (c, s) => new CaseService.CaseServiceClient(c).UpdateCaseAsync(new()
+        {
+            Case = new Case { Name = s.Case, Account = "Bổ sung" }, UpdateMask = FieldMask.FromString("account"), RequestId = Rid(),
+        }).ResponseAsync),
+        ["CaseService/RecordInitialAssessment"] = new(CaseWriters, (c, s) => new CaseService.CaseServiceClient(c).RecordInitialAssessmentAsync(new()
+        {
+            Name = s.Case, RequestId = Rid(), Assessment = new Assessment { RiskLevel = RiskLevel.Medium, Findings = "x" },
+        }).ResponseAsync),
+        ["CaseService/RecordDetailedAssessment"] = new(CaseWriters, (c, s) => new CaseService.CaseServiceClient(c).RecordDetailedAssessmentAsync(new()
+        {
+            Name = s.Case, RequestId = Rid(), Assessment = new Assessment { Findings = "x" },
+        }).ResponseAsync),
+        ["CaseService/ProposePlan"] = new(CaseWriters, (c, s) => new CaseService.CaseServiceClient(c).ProposePlanAsync(new()
+        {
+            Name = s.Case, RequestId = Rid(), Plan = new SupportPlan { Goal = "g", Items = { new PlanItem { Action = "a", Responsible = Police } } },
+        }).ResponseAsync),
+        ["CaseService/ApprovePlan"] = new(["vice-chair/own"], (c, s) => new CaseService.CaseServiceClient(c).ApprovePlanAsync(new() { Name = s.Case, RequestId = Rid() }).ResponseAsync),
+        ["CaseService/ReturnPlan"] = new(["vice-chair/own"], (c, s) => new CaseService.CaseServiceClient(c).ReturnPlanAsync(new() { Name = s.Case, Reason = "r", RequestId = Rid() }).ResponseAsync),
+        ["CaseService/StartIntervention"] = new(CaseWriters, (c, s) => new CaseService.CaseServiceClient(c).StartInterventionAsync(new() { Name = s.Case, RequestId = Rid() }).ResponseAsync),
+        ["CaseService/RecordReview"] = new(CaseWriters, (c, s) => new CaseService.CaseServiceClient(c).RecordReviewAsync(new()
+        {
+            Name = s.Case, Summary = "s", Decision = ReviewDecision.Continue, RequestId = Rid(),
+        }).ResponseAsync),
+        ["CaseService/AddCaseNote"] = new(CaseWriters, (c, s) => new CaseService.CaseServiceClient(c).AddCaseNoteAsync(new() { Name = s.Case, Text = "n", RequestId = Rid() }).ResponseAsync),
+        ["CaseService/SetConferenceFlag"] = new(CaseWriters, (c, s) => new CaseService.CaseServiceClient(c).SetConferenceFlagAsync(new()
+        {
+            Name = s.Case, Flagged = true, Reason = "r", RequestId = Rid(),
+        }).ResponseAsync),
+        ["CaseService/CloseCase"] = new(CaseWriters, (c, s) => new CaseService.CaseServiceClient(c).CloseCaseAsync(new()
+        {
+            Name = s.Case, Reason = "r", Outcome = "o", RequestId = Rid(),
+        }).ResponseAsync),
+        ["CaseService/ReopenCase"] = new(CaseWriters, (c, s) => new CaseService.CaseServiceClient(c).ReopenCaseAsync(new() { Name = s.Case, Reason = "r", RequestId = Rid() }).ResponseAsync),
+
+        ["TaskService/CreateReferral"] = new(CaseWriters, (c, s) => new TaskService.TaskServiceClient(c).CreateReferralAsync(new()
+        {
+            Case = s.Case, Assignee = "agencies/danang-swc", DueTime = Later, RequestId = Rid(),
+            Dossier = new ReferralDossier { Reason = "r", RequestedService = "Trị liệu tâm lý", ConsentGiven = true },
+        }).ResponseAsync),
+        ["TaskService/GetTask"] = new([.. CaseReaders, .. Assignee], (c, s) => new TaskService.TaskServiceClient(c).GetTaskAsync(new() { Name = s.Task }).ResponseAsync),
+        ["TaskService/ListTasks"] = new([.. CaseReaders, .. Assignee], (c, _) => new TaskService.TaskServiceClient(c).ListTasksAsync(new() { Ward = Ward, Assignee = Police }).ResponseAsync),
+        ["TaskService/ReceiveTask"] = new(Assignee, (c, s) => new TaskService.TaskServiceClient(c).ReceiveTaskAsync(new() { Name = s.Task, RequestId = Rid() }).ResponseAsync),
+        ["TaskService/AcceptTask"] = new(Assignee, (c, s) => new TaskService.TaskServiceClient(c).AcceptTaskAsync(new() { Name = s.Task, RequestId = Rid() }).ResponseAsync),
+        ["TaskService/RejectTask"] = new(Assignee, (c, s) => new TaskService.TaskServiceClient(c).RejectTaskAsync(new() { Name = s.Task, Reason = "r", RequestId = Rid() }).ResponseAsync),
+        ["TaskService/StartTask"] = new(Assignee, (c, s) => new TaskService.TaskServiceClient(c).StartTaskAsync(new() { Name = s.Task, RequestId = Rid() }).ResponseAsync),
+        ["TaskService/HoldTask"] = new(Assignee, (c, s) => new TaskService.TaskServiceClient(c).HoldTaskAsync(new() { Name = s.Task, Reason = "r", RequestId = Rid() }).ResponseAsync),
+        ["TaskService/ReportProgress"] = new(Assignee, (c, s) => new TaskService.TaskServiceClient(c).ReportProgressAsync(new() { Name = s.Task, Note = "n", RequestId = Rid() }).ResponseAsync),
+        ["TaskService/CompleteTask"] = new(Assignee, (c, s) => new TaskService.TaskServiceClient(c).CompleteTaskAsync(new()
+        {
+            Name = s.Task, RequestId = Rid(), Outcome = new OutcomeReport { ActionsTaken = "a", Result = "r" },
+        }).ResponseAsync),
+        ["TaskService/FailTask"] = new(Assignee, (c, s) => new TaskService.TaskServiceClient(c).FailTaskAsync(new() { Name = s.Task, Reason = "r", RequestId = Rid() }).ResponseAsync),
+        ["TaskService/CancelTask"] = new(Assigner, (c, s) => new TaskService.TaskServiceClient(c).CancelTaskAsync(new() { Name = s.Task, Reason = "r", RequestId = Rid() }).ResponseAsync),
+        ["TaskService/ReassignTask"] = new(Assigner, (c, s) => new TaskService.TaskServiceClient(c).ReassignTaskAsync(new()
+        {
+            Name = s.Task, Assignee = "agencies/danang-hospital", Reason = "r", DueTime = Later, RequestId = Rid(),
+        }).ResponseAsync),
+        ["TaskService/ReviewOutcome"] = new(Assigner, (c, s) => new TaskService.TaskServiceClient(c).ReviewOutcomeAsync(new() { Name = s.Task, RequestId = Rid() }).ResponseAsync),
+        ["TaskService/AddTaskComment"] = new([.. Assignee, .. Assigner], (c, s) => new TaskService.TaskServiceClient(c).AddTaskCommentAsync(new() { Name = s.Task, Text = "c", RequestId = Rid() }).ResponseAsync),
+
+        ["WardService/GetWard"] = new(Everyone, (c, _) => new WardService.WardServiceClient(c).GetWardAsync(new() { Name = Ward }).ResponseAsync),
+        ["WardService/ListWards"] = new(Everyone, (c, _) => new WardService.WardServiceClient(c).ListWardsAsync(new()).ResponseAsync),
+        ["WardService/GetWardSummary"] = new(CaseReaders, (c, _) => new WardService.WardServiceClient(c).GetWardSummaryAsync(new() { Name = Ward }).ResponseAsync),
+        ["WardService/AssignTask"] = new(Assigner, (c, s) => new WardService.WardServiceClient(c).AssignTaskAsync(new()
+        {
+            Ward = Ward, Case = s.Case, Assignee = Police, Title = "t", Instructions = "i", DueTime = Later, RequestId = Rid(),
+        }).ResponseAsync),
+    };
+
+    [Fact]
+    public void Every_rpc_of_every_service_has_a_row()
+    {
+        var rpcs = new[] { DirectoryService.Descriptor, CaseService.Descriptor, TaskService.Descriptor, WardService.Descriptor }
+            .SelectMany(s => s.Methods.Select(m => $"{s.Name}/{m.Name}"))
+            .Order()
+            .ToList();
+
+        Assert.Equal(rpcs, Rows.Keys.Order().ToList());
+    }
+
+    [Fact]
+    public async Task Every_rpc_allows_exactly_the_roles_and_jurisdictions_it_should()
+    {
+        var host = fixture.Host;
+        var state = new State { Agency = Police };
+        var viceChair = host.As(Actors["vice-chair/own"]);
+        state.Case = (await new CaseService.CaseServiceClient(host.As(Actors["officer/own"])).CreateCaseAsync(new() { Case = NewCase(), RequestId = Rid() })).Name;
+        var mismatches = new List<string>();
+        var rows = 0;
+        foreach (var (rpc, row) in Rows.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            // A fresh task per RPC, assigned by the ward's vice-chair to its police.
+            state.Task = (await new WardService.WardServiceClient(viceChair).AssignTaskAsync(new()
+            {
+                Ward = Ward, Case = state.Case, Assignee = Police, Title = "Ma trận " + rpc, Instructions = "i", DueTime = Later, RequestId = Rid(),
+            })).Name;
+            foreach (var (key, actor) in Actors)
+            {
+                rows++;
+                var allowed = row.Allowed.Contains(key);
+                StatusCode? code = null;
+                try
+                {
+                    await row.Call(host.As(actor), state);
+                }
+                catch (RpcException e)
+                {
+                    code = e.StatusCode;
+                }
+                var denied = code == StatusCode.PermissionDenied;
+                if (allowed == denied || code is StatusCode.Unauthenticated or StatusCode.Internal or StatusCode.Unknown)
+                {
+                    mismatches.Add($"{rpc} as {key}: expected {(allowed ? "allowed" : "PERMISSION_DENIED")}, got {code?.ToString() ?? "OK"}");
+                }
+            }
+        }
+
+        Assert.True(mismatches.Count == 0, $"{mismatches.Count} of {rows} rows differ:\n" + string.Join("\n", mismatches));
+        Assert.Equal(Rows.Count * Actors.Count, rows);
+    }
+}
