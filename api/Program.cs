@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Coordination.Api.Audit;
 using Coordination.Api.Demo;
 using Coordination.Api.Grpc;
 using Coordination.Api.Health;
@@ -75,6 +76,8 @@ static async Task RunAsync(string[] args)
     builder.Services.AddSingleton(new WorkingCalendar(
         builder.Configuration.GetSection("Calendar:Holidays").Get<string[]>()?.Select(d => DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture)) ?? []));
     builder.Services.AddSingleton<DirectoryGrpcService>();
+    builder.Services.AddSingleton<AuditLog>();
+    builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditLog>());
 
     ConfigureKestrel(builder, hosting);
     ConfigureOrleans(builder, hosting, dataSource);
@@ -87,6 +90,8 @@ static async Task RunAsync(string[] args)
 
     builder.Services.AddGrpc(o =>
     {
+        // Outermost first: the audit sees the status the error interceptor produced.
+        o.Interceptors.Add<AuditInterceptor>();
         o.Interceptors.Add<ErrorInterceptor>();
         o.MaxReceiveMessageSize = 4 * 1024 * 1024;
     });
@@ -104,6 +109,7 @@ static async Task RunAsync(string[] args)
     app.MapGrpcService<CaseGrpcService>().RequireAuthorization();
     app.MapGrpcService<TaskGrpcService>().RequireAuthorization();
     app.MapGrpcService<WardGrpcService>().RequireAuthorization();
+    app.MapGrpcService<AuditGrpcService>().RequireAuthorization();
     app.MapGrpcHealthChecksService();
     app.MapGrpcReflectionService();
     app.Lifetime.ApplicationStarted.Register(() =>

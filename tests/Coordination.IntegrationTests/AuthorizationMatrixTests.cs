@@ -139,6 +139,8 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
         ["TaskService/ReviewOutcome"] = new(Assigner, (c, s) => new TaskService.TaskServiceClient(c).ReviewOutcomeAsync(new() { Name = s.Task, RequestId = Rid() }).ResponseAsync),
         ["TaskService/AddTaskComment"] = new([.. Assignee, .. Assigner], (c, s) => new TaskService.TaskServiceClient(c).AddTaskCommentAsync(new() { Name = s.Task, Text = "c", RequestId = Rid() }).ResponseAsync),
 
+        ["AuditService/ListAuditEvents"] = new(["coordinator", "auditor"], (c, s) => new AuditService.AuditServiceClient(c).ListAuditEventsAsync(new() { Case = s.Case }).ResponseAsync),
+
         ["WardService/GetWard"] = new(Everyone, (c, _) => new WardService.WardServiceClient(c).GetWardAsync(new() { Name = Ward }).ResponseAsync),
         ["WardService/ListWards"] = new(Everyone, (c, _) => new WardService.WardServiceClient(c).ListWardsAsync(new()).ResponseAsync),
         ["WardService/GetWardSummary"] = new(CaseReaders, (c, _) => new WardService.WardServiceClient(c).GetWardSummaryAsync(new() { Name = Ward }).ResponseAsync),
@@ -151,7 +153,7 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
     [Fact]
     public void Every_rpc_of_every_service_has_a_row()
     {
-        var rpcs = new[] { DirectoryService.Descriptor, CaseService.Descriptor, TaskService.Descriptor, WardService.Descriptor }
+        var rpcs = new[] { DirectoryService.Descriptor, CaseService.Descriptor, TaskService.Descriptor, WardService.Descriptor, AuditService.Descriptor }
             .SelectMany(s => s.Methods.Select(m => $"{s.Name}/{m.Name}"))
             .Order()
             .ToList();

@@ -1,0 +1,99 @@
+using Coordination.Api.Identity;
+using Coordination.V1;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Task = System.Threading.Tasks.Task;
+
+namespace Coordination.Api.Audit;
+
+/// <summary>
+/// Records every call of the case, task and ward services (reads and changes) in the audit log:
+/// one record per resource the call touched — the request's target, or each case or task a list
+/// returned — with the caller, role, method and outcome.
+/// </summary>
+public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Interceptor
+{
+    private static readonly string[] Audited =
+        ["/coordination.v1.CaseService/", "/coordination.v1.TaskService/", "/coordination.v1.WardService/", "/coordination.v1.PartnerService/"];
+
+    /// <inheritdoc/>
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        if (!Audited.Any(p => context.Method.StartsWith(p, StringComparison.Ordinal)))
+        {
+            return await continuation(request, context);
+        }
+        try
+        {
+            var response = await continuation(request, context);
+            await Record(context, Resources(request as IMessage, response as IMessage), "OK");
+            return response;
+        }
+        catch (RpcException e)
+        {
+            await Record(context, Resources(request as IMessage, null), OutcomeName(e.StatusCode));
+            throw;
+        }
+    }
+
+    private async Task Record(ServerCallContext context, IEnumerable<string> resources, string outcome)
+    {
+        var actor = TokenIssuer.ActorOf(context.GetHttpContext().User);
+        if (actor is null)
+        {
+            return;
+        }
+        var now = time.GetUtcNow();
+        foreach (var resource in resources.DefaultIfEmpty(""))
+        {
+            await log.AppendAsync(new AuditRecord(now, actor.Principal, actor.Role, actor.Scope, context.Method.TrimStart('/'), resource, outcome));
+        }
+    }
+
+    private static IEnumerable<string> Resources(IMessage? request, IMessage? response)
+    {
+        switch (response)
+        {
+            case Case c:
+                return [c.Name];
+            case Coordination.V1.Task t:
+                return t.Case.Length > 0 ? [t.Name, t.Case] : [t.Name];
+            case ListCasesResponse l:
+                return l.Cases.Select(c => c.Name);
+            case ListTasksResponse l:
+                return l.Tasks.Select(t => t.Name);
+        }
+        if (request is null)
+        {
+            return [];
+        }
+        // Otherwise the request's target: its resource name, or the case or ward it names.
+        foreach (var field in new[] { "name", "case", "ward" })
+        {
+            if (request.Descriptor.FindFieldByName(field) is { FieldType: Google.Protobuf.Reflection.FieldType.String } f
+                && f.Accessor.GetValue(request) is string { Length: > 0 } value)
+            {
+                return [value];
+            }
+        }
+        return [];
+    }
+
+    private static string OutcomeName(StatusCode code) => code switch
+    {
+        StatusCode.InvalidArgument => "INVALID_ARGUMENT",
+        StatusCode.NotFound => "NOT_FOUND",
+        StatusCode.AlreadyExists => "ALREADY_EXISTS",
+        StatusCode.PermissionDenied => "PERMISSION_DENIED",
+        StatusCode.Unauthenticated => "UNAUTHENTICATED",
+        StatusCode.FailedPrecondition => "FAILED_PRECONDITION",
+        StatusCode.Aborted => "ABORTED",
+        StatusCode.Unavailable => "UNAVAILABLE",
+        StatusCode.ResourceExhausted => "RESOURCE_EXHAUSTED",
+        StatusCode.DeadlineExceeded => "DEADLINE_EXCEEDED",
+        StatusCode.Cancelled => "CANCELLED",
+        _ => "INTERNAL",
+    };
+}
