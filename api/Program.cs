@@ -12,6 +12,7 @@ using Microsoft.IdentityModel.Tokens;
 using Coordination.Silo.Calendar;
 using Coordination.Silo.Cases;
 using Coordination.Silo.Common;
+using Coordination.Silo.Feed;
 using Coordination.Silo.Intake;
 using Coordination.Silo.ReadModel;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -71,6 +72,7 @@ static async Task RunAsync(string[] args)
     }.Build();
     builder.Services.AddSingleton(new ReadModelStore(readModelSource));
     builder.Services.AddSingleton<IdAllocator>();
+    builder.Services.AddSingleton<FeedStore>();
     builder.Services.AddOptions<CaseClockOptions>().BindConfiguration(CaseClockOptions.Section);
     builder.Services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section);
     builder.Services.AddSingleton(new WorkingCalendar(
@@ -110,6 +112,7 @@ static async Task RunAsync(string[] args)
     app.MapGrpcService<TaskGrpcService>().RequireAuthorization();
     app.MapGrpcService<WardGrpcService>().RequireAuthorization();
     app.MapGrpcService<AuditGrpcService>().RequireAuthorization();
+    app.MapGrpcService<PartnerGrpcService>().RequireAuthorization();
     app.MapGrpcHealthChecksService();
     app.MapGrpcReflectionService();
     app.Lifetime.ApplicationStarted.Register(() =>

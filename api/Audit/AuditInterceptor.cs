@@ -70,7 +70,7 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
             return [];
         }
         // Otherwise the request's target: its resource name, or the case or ward it names.
-        foreach (var field in new[] { "name", "case", "ward" })
+        foreach (var field in new[] { "name", "case", "ward", "agency" })
         {
             if (request.Descriptor.FindFieldByName(field) is { FieldType: Google.Protobuf.Reflection.FieldType.String } f
                 && f.Accessor.GetValue(request) is string { Length: > 0 } value)

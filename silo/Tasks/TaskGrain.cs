@@ -1,6 +1,7 @@
 using Coordination.Silo.Cases;
 using Coordination.Silo.Common;
 using Coordination.Silo.Directory;
+using Coordination.Silo.Feed;
 using Coordination.Silo.ReadModel;
 
 namespace Coordination.Silo.Tasks;
@@ -10,6 +11,7 @@ public sealed class TaskGrain : Grain, ITaskGrain
 {
     private readonly IPersistentState<TaskState> _state;
     private readonly ReadModelStore _readModel;
+    private readonly FeedStore _feed;
     private readonly TimeProvider _time;
     private readonly ReadModelSync _sync;
     // Set while the case itself is cancelling this task: the case updates its own index, and a call
@@ -23,10 +25,12 @@ public sealed class TaskGrain : Grain, ITaskGrain
     public TaskGrain(
         [PersistentState(StorageNames.TaskState, StorageNames.Store)] IPersistentState<TaskState> state,
         ReadModelStore readModel,
+        FeedStore feed,
         TimeProvider time)
     {
         _state = state;
         _readModel = readModel;
+        _feed = feed;
         _time = time;
         _sync = new ReadModelSync(Project);
     }
@@ -227,6 +231,11 @@ public sealed class TaskGrain : Grain, ITaskGrain
             return;
         }
         var open = TaskStateMachine.IsOpen(r.Status);
+        // The agency's feed first: it is part of the guarantee the caller gets when the call returns.
+        if (FeedEvents.For(r) is { } e)
+        {
+            await _feed.AppendAsync(r.Spec.AssigneeAgencyId, $"{r.Id}:{r.Version}:{(int)e.Type}", e.Type, r.UpdateTime, r, e.Detail);
+        }
         await _readModel.UpsertTaskAsync(r);
         if (_indexedOpen == open)
         {

@@ -141,6 +141,16 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
 
         ["AuditService/ListAuditEvents"] = new(["coordinator", "auditor"], (c, s) => new AuditService.AuditServiceClient(c).ListAuditEventsAsync(new() { Case = s.Case }).ResponseAsync),
 
+        ["PartnerService/ListEvents"] = new(["coordinator", .. Assignee], (c, _) => new PartnerService.PartnerServiceClient(c).ListEventsAsync(new() { Agency = Police }).ResponseAsync),
+        ["PartnerService/WatchEvents"] = new(["coordinator", .. Assignee], async (c, _) =>
+        {
+            using var watch = new PartnerService.PartnerServiceClient(c).WatchEvents(new() { Agency = Police }, deadline: DateTime.UtcNow.AddMilliseconds(500));
+            while (await watch.ResponseStream.MoveNext())
+            {
+            }
+        }),
+        ["PartnerService/AckEvents"] = new(Assignee, (c, _) => new PartnerService.PartnerServiceClient(c).AckEventsAsync(new() { Agency = Police, UpToSequence = 1 }).ResponseAsync),
+
         ["WardService/GetWard"] = new(Everyone, (c, _) => new WardService.WardServiceClient(c).GetWardAsync(new() { Name = Ward }).ResponseAsync),
         ["WardService/ListWards"] = new(Everyone, (c, _) => new WardService.WardServiceClient(c).ListWardsAsync(new()).ResponseAsync),
         ["WardService/GetWardSummary"] = new(CaseReaders, (c, _) => new WardService.WardServiceClient(c).GetWardSummaryAsync(new() { Name = Ward }).ResponseAsync),
@@ -153,7 +163,7 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
     [Fact]
     public void Every_rpc_of_every_service_has_a_row()
     {
-        var rpcs = new[] { DirectoryService.Descriptor, CaseService.Descriptor, TaskService.Descriptor, WardService.Descriptor, AuditService.Descriptor }
+        var rpcs = new[] { DirectoryService.Descriptor, CaseService.Descriptor, TaskService.Descriptor, WardService.Descriptor, AuditService.Descriptor, PartnerService.Descriptor }
             .SelectMany(s => s.Methods.Select(m => $"{s.Name}/{m.Name}"))
             .Order()
             .ToList();

@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Coordination.Silo.ReadModel;
+using Coordination.Silo.Tasks;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Coordination.Silo.Feed;
+
+/// <summary>
+/// Agency feeds in PostgreSQL. An append commits durably (the platform's default synchronous
+/// commit) before the call that caused it returns; appends are idempotent by event key, so a grain
+/// that re-projects after a crash never duplicates an event. Local watchers are woken at once;
+/// watchers on other hosts poll every second.
+/// </summary>
+public sealed class FeedStore(NpgsqlDataSource db)
+{
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _signals = new();
+
+    /// <summary>Appends an event for <paramref name="agencyId"/> unless one with this key exists.</summary>
+    public async Task AppendAsync(string agencyId, string eventKey, FeedEventType type, DateTimeOffset time, TaskRecord task, string detail)
+    {
+        await using var conn = await db.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await using (var exists = new NpgsqlCommand("select 1 from feed_events where event_key = @k", conn, tx))
+        {
+            exists.Parameters.AddWithValue("k", eventKey);
+            if (await exists.ExecuteScalarAsync() is not null)
+            {
+                return;
+            }
+        }
+        long seq;
+        await using (var head = new NpgsqlCommand("""
+            insert into feed_heads (agency_id, last_seq) values (@a, 1)
+            on conflict (agency_id) do update set last_seq = feed_heads.last_seq + 1
+            returning last_seq
+            """, conn, tx))
+        {
+            head.Parameters.AddWithValue("a", agencyId);
+            seq = (long)(await head.ExecuteScalarAsync())!;
+        }
+        await using (var insert = new NpgsqlCommand("""
+            insert into feed_events (agency_id, seq, event_id, event_key, type, time, task_id, detail, doc)
+            values (@a, @s, @id, @k, @t, @time, @task, @detail, @doc)
+            """, conn, tx))
+        {
+            insert.Parameters.AddWithValue("a", agencyId);
+            insert.Parameters.AddWithValue("s", seq);
+            insert.Parameters.AddWithValue("id", Guid.NewGuid());
+            insert.Parameters.AddWithValue("k", eventKey);
+            insert.Parameters.AddWithValue("t", (int)type);
+            insert.Parameters.AddWithValue("time", time);
+            insert.Parameters.AddWithValue("task", task.Id);
+            insert.Parameters.AddWithValue("detail", detail);
+            insert.Parameters.Add(new NpgsqlParameter("doc", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(task, ReadModelStore.Json) });
+            try
+            {
+                await insert.ExecuteNonQueryAsync();
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                // The same event was appended concurrently: keep that one (and its number).
+                await tx.RollbackAsync();
+                return;
+            }
+        }
+        await tx.CommitAsync();
+        if (_signals.TryRemove(agencyId, out var signal))
+        {
+            signal.TrySetResult();
+        }
+    }
+
+    /// <summary>Events of <paramref name="agencyId"/> after <paramref name="afterSeq"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<FeedEvent>> ListAsync(string agencyId, long afterSeq, int limit, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            select event_id, seq, type, time, detail, doc from feed_events
+            where agency_id = @a and seq > @after order by seq limit @limit
+            """);
+        cmd.Parameters.AddWithValue("a", agencyId);
+        cmd.Parameters.AddWithValue("after", afterSeq);
+        cmd.Parameters.AddWithValue("limit", limit);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var result = new List<FeedEvent>();
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(new FeedEvent(
+                reader.GetGuid(0), reader.GetInt64(1), (FeedEventType)reader.GetInt32(2),
+                reader.GetFieldValue<DateTimeOffset>(3), JsonSerializer.Deserialize<TaskRecord>(reader.GetString(5), ReadModelStore.Json)!,
+                reader.GetString(4)));
+        }
+        return result;
+    }
+
+    /// <summary>The last and acknowledged sequence numbers of the feed.</summary>
+    public async Task<(long Last, long Acked)> HeadAsync(string agencyId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("select last_seq, acked_seq from feed_heads where agency_id = @a");
+        cmd.Parameters.AddWithValue("a", agencyId);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.GetInt64(1)) : (0, 0);
+    }
+
+    /// <summary>Moves the acknowledged cursor forward (never back, never past the last event).</summary>
+    public async Task<long> AckAsync(string agencyId, long upTo, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            update feed_heads set acked_seq = greatest(acked_seq, least(@up, last_seq))
+            where agency_id = @a returning acked_seq
+            """);
+        cmd.Parameters.AddWithValue("a", agencyId);
+        cmd.Parameters.AddWithValue("up", upTo);
+        return await cmd.ExecuteScalarAsync(ct) is long acked ? acked : 0;
+    }
+
+    /// <summary>Completes when an event is appended locally to the feed, or after <paramref name="timeout"/>.</summary>
+    public Task WaitAsync(string agencyId, TimeSpan timeout, CancellationToken ct)
+    {
+        var signal = _signals.GetOrAdd(agencyId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        return Task.WhenAny(signal.Task, Task.Delay(timeout, ct));
+    }
+}
