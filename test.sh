@@ -16,6 +16,9 @@ fi
 (cd protos && npx --yes @bufbuild/buf@1 lint 2>&1 | grep -v 'Unknown user config' || true)
 (cd protos && npx --yes @bufbuild/buf@1 lint >/dev/null 2>&1) || die "buf lint found problems in protos/ (listed above)"
 
+say "Installing the Node sample partner's packages (interoperability test)"
+(cd clients/node-partner && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci failed in clients/node-partner"
+
 TEST_DIR="${COORD_TEST_DATA_DIR:-.test-data}"
 PG_PORT="${COORD_TEST_PG_PORT:-55433}"
 PG_PORT_VARIABLE=COORD_TEST_PG_PORT

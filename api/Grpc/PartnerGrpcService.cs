@@ -9,7 +9,7 @@ using Task = System.Threading.Tasks.Task;
 namespace Coordination.Api.Grpc;
 
 /// <summary>The partner inbox: list, watch and acknowledge an agency's feed.</summary>
-public sealed class PartnerGrpcService(FeedStore feed, TimeProvider time) : PartnerService.PartnerServiceBase
+public sealed class PartnerGrpcService(FeedStore feed, TimeProvider time, IHostApplicationLifetime lifetime) : PartnerService.PartnerServiceBase
 {
     /// <inheritdoc/>
     public override async Task<ListEventsResponse> ListEvents(ListEventsRequest request, ServerCallContext context)
@@ -33,7 +33,10 @@ public sealed class PartnerGrpcService(FeedStore feed, TimeProvider time) : Part
     {
         var agency = Target(request.Agency, request.AfterSequence, context, acking: false);
         var cursor = request.AfterSequence;
-        var ct = context.CancellationToken;
+        // End the stream when the host stops, so shutdown does not wait on watchers; they resume
+        // from their cursor on another host or after the restart.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var ct = stopping.Token;
         while (!ct.IsCancellationRequested)
         {
             // Ask to be woken before reading, so an event appended in between is not missed.
@@ -48,6 +51,10 @@ public sealed class PartnerGrpcService(FeedStore feed, TimeProvider time) : Part
             {
                 await wake;
             }
+        }
+        if (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "The host is stopping: resume from your cursor / máy chủ đang dừng, hãy kết nối lại."));
         }
     }
 

@@ -307,8 +307,11 @@ public sealed class CaseFlowTests : IAsyncLifetime
             () => Cases.CreateCaseAsync(new CreateCaseRequest { Case = bad }, _as.As(Officer)).ResponseAsync,
             "request_id", "case.person.display_name", "case.person.birth_date", "case.categories", "case.account");
         await RpcAssert.FailsWithFields(
-            () => Cases.CreateCaseAsync(new CreateCaseRequest { Case = HotlineReport().Also(c => c.Ward = "wards/no-such-ward"), RequestId = Rid() }, _as.As(Officer)).ResponseAsync,
+            () => Cases.CreateCaseAsync(new CreateCaseRequest { Case = HotlineReport().Also(c => c.Ward = "wards/no-such-ward"), RequestId = Rid() }).ResponseAsync,
             "case.ward");
+        // A ward officer naming another (or no) ward is refused without learning which.
+        await RpcAssert.Fails(StatusCode.PermissionDenied,
+            () => Cases.CreateCaseAsync(new CreateCaseRequest { Case = HotlineReport().Also(c => c.Ward = "wards/no-such-ward"), RequestId = Rid() }, _as.As(Officer)).ResponseAsync);
         var c = await Cases.CreateCaseAsync(new CreateCaseRequest { Case = HotlineReport(), RequestId = Rid() }, _as.As(Officer));
         await RpcAssert.FailsWithFields(
             () => Wards.AssignTaskAsync(new AssignTaskRequest

@@ -1,0 +1,97 @@
+using Coordination.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Grpc.Net.Client.Configuration;
+
+namespace Coordination.Client;
+
+/// <summary>Settings of a <see cref="CoordinationClient"/>.</summary>
+public sealed class CoordinationClientOptions
+{
+    /// <summary>The platform's gRPC address, e.g. <c>https://coordination.danang.gov.vn</c>.</summary>
+    public required Uri Address { get; init; }
+
+    /// <summary>Returns the bearer token for each call (called per call, so it may refresh).</summary>
+    public required Func<CancellationToken, ValueTask<string>> Token { get; init; }
+
+    /// <summary>Deadline of each unary call.</summary>
+    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How often a call that failed with UNAVAILABLE is retried. Safe for changes too: every change
+    /// carries a request id, and a retry sends the same one, so the platform applies it once.
+    /// </summary>
+    public int MaxAttempts { get; init; } = 5;
+}
+
+/// <summary>
+/// One connection to the platform for a partner system or tool: the generated clients with the
+/// token attached to every call, a deadline on every call and automatic retries of UNAVAILABLE.
+/// Create one per process and reuse it.
+/// </summary>
+public sealed class CoordinationClient : IDisposable
+{
+    private readonly GrpcChannel _channel;
+    private readonly CoordinationClientOptions _options;
+
+    /// <summary>Connects (lazily) to the platform.</summary>
+    public CoordinationClient(CoordinationClientOptions options)
+    {
+        _options = options;
+        var credentials = CallCredentials.FromInterceptor(async (context, metadata) =>
+            metadata.Add("authorization", "Bearer " + await options.Token(context.CancellationToken)));
+        _channel = GrpcChannel.ForAddress(options.Address, new GrpcChannelOptions
+        {
+            Credentials = ChannelCredentials.Create(
+                options.Address.Scheme == Uri.UriSchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure, credentials),
+            UnsafeUseInsecureChannelCallCredentials = options.Address.Scheme != Uri.UriSchemeHttps,
+            ServiceConfig = new ServiceConfig
+            {
+                MethodConfigs =
+                {
+                    new MethodConfig
+                    {
+                        Names = { MethodName.Default },
+                        RetryPolicy = new RetryPolicy
+                        {
+                            MaxAttempts = options.MaxAttempts,
+                            InitialBackoff = TimeSpan.FromMilliseconds(200),
+                            MaxBackoff = TimeSpan.FromSeconds(3),
+                            BackoffMultiplier = 2,
+                            RetryableStatusCodes = { StatusCode.Unavailable },
+                        },
+                    },
+                },
+            },
+        });
+        Tasks = new TaskService.TaskServiceClient(_channel);
+        Partner = new PartnerService.PartnerServiceClient(_channel);
+        Cases = new CaseService.CaseServiceClient(_channel);
+        Wards = new WardService.WardServiceClient(_channel);
+        Directory = new DirectoryService.DirectoryServiceClient(_channel);
+    }
+
+    /// <summary>The generated task client (use <see cref="Call"/> for a deadline).</summary>
+    public TaskService.TaskServiceClient Tasks { get; }
+
+    /// <summary>The generated partner feed client.</summary>
+    public PartnerService.PartnerServiceClient Partner { get; }
+
+    /// <summary>The generated case client.</summary>
+    public CaseService.CaseServiceClient Cases { get; }
+
+    /// <summary>The generated ward client.</summary>
+    public WardService.WardServiceClient Wards { get; }
+
+    /// <summary>The generated directory client.</summary>
+    public DirectoryService.DirectoryServiceClient Directory { get; }
+
+    /// <summary>Call options with the configured deadline.</summary>
+    public CallOptions Call(CancellationToken ct = default) => new(deadline: DateTime.UtcNow + _options.CallTimeout, cancellationToken: ct);
+
+    /// <summary>A fresh request id for one logical change (keep it for every retry of that change).</summary>
+    public static string NewRequestId() => Guid.NewGuid().ToString();
+
+    /// <inheritdoc/>
+    public void Dispose() => _channel.Dispose();
+}
