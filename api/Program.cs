@@ -73,6 +73,8 @@ static async Task RunAsync(string[] args)
     builder.Services.AddSingleton(new ReadModelStore(readModelSource));
     builder.Services.AddSingleton<IdAllocator>();
     builder.Services.AddSingleton<FeedStore>();
+    builder.Services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section);
+    builder.Services.AddSingleton<LimitsInterceptor>();
     builder.Services.AddOptions<CaseClockOptions>().BindConfiguration(CaseClockOptions.Section);
     builder.Services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section);
     builder.Services.AddSingleton(new WorkingCalendar(
@@ -92,7 +94,8 @@ static async Task RunAsync(string[] args)
 
     builder.Services.AddGrpc(o =>
     {
-        // Outermost first: the audit sees the status the error interceptor produced.
+        // Outermost first: limits before anything else; the audit sees the status the error interceptor produced.
+        o.Interceptors.Add<LimitsInterceptor>();
         o.Interceptors.Add<AuditInterceptor>();
         o.Interceptors.Add<ErrorInterceptor>();
         o.MaxReceiveMessageSize = 4 * 1024 * 1024;

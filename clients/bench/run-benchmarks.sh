@@ -27,7 +27,8 @@ LOADGEN=(dotnet clients/Coordination.LoadGen/bin/Release/net10.0/coord-loadgen.d
 
 say "Starting the host and the echo server"
 COORD_DB="$DB" COORD_GRPC_PORT=$GRPC_PORT COORD_SILO_PORT=11190 COORD_DATA_DIR="$BENCH_DIR" COORD_SEED_DEMO=1 \
-  Logging__LogLevel__Default=Warning dotnet api/bin/Release/net10.0/Coordination.Api.dll > "$BENCH_DIR/host.log" 2>&1 &
+  Logging__LogLevel__Default=Warning Limits__CallsPerSecond=1000000 Limits__Burst=1000000 \
+  dotnet api/bin/Release/net10.0/Coordination.Api.dll > "$BENCH_DIR/host.log" 2>&1 &
 HOST_PID=$!
 "${LOADGEN[@]}" echo-server --port $ECHO_PORT > "$BENCH_DIR/echo.log" 2>&1 &
 ECHO_PID=$!
