@@ -8,14 +8,6 @@ source scripts/pg.sh
 
 command -v dotnet >/dev/null || die ".NET SDK 10 not found: install it and run ./test.sh again."
 
-say "Linting the contract (buf)"
-if ! command -v npx >/dev/null; then
-  [ "$(id -u)" -eq 0 ] || die "npx not found: install Node.js and npm."
-  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
-fi
-(cd protos && npx --yes @bufbuild/buf@1 lint 2>&1 | grep -v 'Unknown user config' || true)
-(cd protos && npx --yes @bufbuild/buf@1 lint >/dev/null 2>&1) || die "buf lint found problems in protos/ (listed above)"
-
 say "Installing the Node sample partner's packages (interoperability test)"
 (cd clients/node-partner && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci failed in clients/node-partner"
 
@@ -34,6 +26,18 @@ export COORD_TEST_DB="Host=127.0.0.1;Port=$PG_PORT;Username=coord;Database=postg
 
 say "Building"
 dotnet build CoordinationPlatform.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+
+say "Linting the contract (buf)"
+if ! command -v npx >/dev/null; then
+  [ "$(id -u)" -eq 0 ] || die "npx not found: install Node.js and npm."
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
+# buf cannot fetch googleapis here: lint against the copies the Google.Api.CommonProtos package ships.
+GOOGLE_PROTOS="$(dotnet nuget locals global-packages -l | sed 's/^global-packages: //')/google.api.commonprotos/2.17.0/content/protos/google/api"
+[ -f "$GOOGLE_PROTOS/annotations.proto" ] || die "google/api protos not found at $GOOGLE_PROTOS (did the build restore Google.Api.CommonProtos?)"
+mkdir -p protos/google/api && cp "$GOOGLE_PROTOS/annotations.proto" "$GOOGLE_PROTOS/http.proto" protos/google/api/
+(cd protos && npx --yes @bufbuild/buf@1 lint 2>&1 | grep -v 'Unknown user config' || true)
+(cd protos && npx --yes @bufbuild/buf@1 lint >/dev/null 2>&1) || die "buf lint found problems in protos/ (listed above)"
 
 say "Running the tests"
 set +e

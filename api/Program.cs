@@ -58,6 +58,10 @@ static async Task RunAsync(string[] args)
     }
     Preflight.EnsurePortFree(hosting.ListenAddress, hosting.GrpcPort, "gRPC", "COORD_GRPC_PORT");
     Preflight.EnsurePortFree(hosting.SiloAddress, hosting.SiloPort, "Orleans silo", "COORD_SILO_PORT");
+    if (hosting.HttpPort > 0)
+    {
+        Preflight.EnsurePortFree(hosting.ListenAddress, hosting.HttpPort, "REST", "COORD_HTTP_PORT");
+    }
 
     builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
     builder.Services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -99,7 +103,10 @@ static async Task RunAsync(string[] args)
         o.Interceptors.Add<AuditInterceptor>();
         o.Interceptors.Add<ErrorInterceptor>();
         o.MaxReceiveMessageSize = 4 * 1024 * 1024;
-    });
+    }).AddJsonTranscoding(o =>
+        // REST errors carry the same google.rpc details as gRPC ones; JSON needs their types.
+        o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(
+            Google.Rpc.BadRequest.Descriptor, Google.Rpc.ErrorInfo.Descriptor, Google.Rpc.RetryInfo.Descriptor));
     builder.Services.AddGrpcReflection();
     builder.Services.AddGrpcHealthChecks()
         .AddCheck<OrleansHealthCheck>("orleans")
@@ -119,7 +126,9 @@ static async Task RunAsync(string[] args)
     app.MapGrpcHealthChecksService();
     app.MapGrpcReflectionService();
     app.Lifetime.ApplicationStarted.Register(() =>
-        Console.WriteLine($"coordination: ready — gRPC on {(hosting.TlsCertificatePath.Length > 0 ? "https" : "http")}://{hosting.ListenAddress}:{hosting.GrpcPort} (silo port {hosting.SiloPort}, cluster '{hosting.ClusterId}')"));
+        Console.WriteLine($"coordination: ready — gRPC on {(hosting.TlsCertificatePath.Length > 0 ? "https" : "http")}://{hosting.ListenAddress}:{hosting.GrpcPort}"
+            + (hosting.HttpPort > 0 ? $", REST on {(hosting.TlsCertificatePath.Length > 0 ? "https" : "http")}://{hosting.ListenAddress}:{hosting.HttpPort}" : "")
+            + $" (silo port {hosting.SiloPort}, cluster '{hosting.ClusterId}')"));
     await app.RunAsync();
 }
 
@@ -183,6 +192,18 @@ static void ConfigureKestrel(WebApplicationBuilder builder, HostingOptions hosti
                 listen.Protocols = HttpProtocols.Http2;
             }
         });
+        if (hosting.HttpPort > 0)
+        {
+            // REST over HTTP/1.1 for partners who cannot speak gRPC (same methods, JSON transcoding).
+            k.Listen(ip, hosting.HttpPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                if (hosting.TlsCertificatePath.Length > 0)
+                {
+                    listen.UseHttps(hosting.TlsCertificatePath, hosting.TlsCertificatePassword);
+                }
+            });
+        }
     });
 }
 

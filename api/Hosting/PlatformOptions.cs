@@ -23,6 +23,10 @@ public sealed class HostingOptions
     [Range(1, 65535)]
     public int GrpcPort { get; set; } = 5080;
 
+    /// <summary>HTTP/1.1 port for REST (JSON transcoding) clients (environment: <c>COORD_HTTP_PORT</c>); 0 turns it off.</summary>
+    [Range(0, 65535)]
+    public int HttpPort { get; set; } = 5081;
+
     /// <summary>Address Kestrel listens on (environment: <c>COORD_LISTEN_ADDRESS</c>); loopback by default.</summary>
     public string ListenAddress { get; set; } = "127.0.0.1";
 
@@ -63,6 +67,7 @@ public static class EnvironmentSettings
     [
         ("COORD_DB", "Database:ConnectionString"),
         ("COORD_GRPC_PORT", "Hosting:GrpcPort"),
+        ("COORD_HTTP_PORT", "Hosting:HttpPort"),
         ("COORD_LISTEN_ADDRESS", "Hosting:ListenAddress"),
         ("COORD_SILO_PORT", "Hosting:SiloPort"),
         ("COORD_SILO_ADDRESS", "Hosting:SiloAddress"),

@@ -27,7 +27,8 @@ const timeoutSeconds = Number(opt('timeout', '0'));
 const protos = path.join(__dirname, '..', '..', 'protos');
 const definition = protoLoader.loadSync(
   ['coordination/v1/partner.proto', 'coordination/v1/tasks.proto'],
-  { includeDirs: [protos], keepCase: false, longs: String, enums: String, defaults: true, oneofs: true });
+  // google/api/annotations.proto (the REST mappings in the contract) comes from google-proto-files.
+  { includeDirs: [protos, path.dirname(require.resolve('google-proto-files/package.json'))], keepCase: false, longs: String, enums: String, defaults: true, oneofs: true });
 const v1 = grpc.loadPackageDefinition(definition).coordination.v1;
 
 const credentials = JSON.parse(fs.readFileSync(credentialsFile, 'utf8'));

@@ -33,6 +33,9 @@ public sealed partial class PlatformHost : IAsyncDisposable
     /// <summary>The gRPC port.</summary>
     public int GrpcPort { get; }
 
+    /// <summary>The REST (HTTP/1.1) port.</summary>
+    public int HttpPort => int.Parse(_process.StartInfo.Environment["COORD_HTTP_PORT"]!);
+
     /// <summary>The Orleans silo port.</summary>
     public int SiloPort { get; }
 
@@ -101,6 +104,7 @@ public sealed partial class PlatformHost : IAsyncDisposable
         psi.Environment["COORD_DB"] = connectionString;
         psi.Environment["COORD_GRPC_PORT"] = grpc.ToString();
         psi.Environment["COORD_SILO_PORT"] = silo.ToString();
+        psi.Environment["COORD_HTTP_PORT"] = FreePort().ToString();
         psi.Environment["COORD_DATA_DIR"] = data;
         psi.Environment["COORD_SEED_DEMO"] = seedDemo ? "true" : "false";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
