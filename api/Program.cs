@@ -6,6 +6,7 @@ using Coordination.Api.Grpc;
 using Coordination.Api.Health;
 using Coordination.Api.Hosting;
 using Coordination.Api.Identity;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.IdentityModel.Tokens;
@@ -171,6 +172,10 @@ static void ConfigureSecurity(WebApplicationBuilder builder)
         });
         schemes.Add("oidc");
     }
+    var certificates = security.ClientCertificatesPath.Length > 0 ? security.ClientCertificatesPath : Path.Combine(dataDirectory, "client-certificates.json");
+    builder.Services.AddSingleton(new ClientCertificateMap(certificates));
+    authentication.AddScheme<AuthenticationSchemeOptions, ClientCertificateAuthentication>(ClientCertificateAuthentication.SchemeName, _ => { });
+    schemes.Add(ClientCertificateAuthentication.SchemeName);
     builder.Services.AddAuthorization(o => o.DefaultPolicy = new AuthorizationPolicyBuilder([.. schemes]).RequireAuthenticatedUser().Build());
 }
 
@@ -184,7 +189,13 @@ static void ConfigureKestrel(WebApplicationBuilder builder, HostingOptions hosti
             if (hosting.TlsCertificatePath.Length > 0)
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
-                listen.UseHttps(hosting.TlsCertificatePath, hosting.TlsCertificatePassword);
+                listen.UseHttps(hosting.TlsCertificatePath, hosting.TlsCertificatePassword, https =>
+                {
+                    // Agency systems may present a client certificate (mutual TLS); it is matched to
+                    // an agency by thumbprint, so no chain to a public CA is required.
+                    https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+                    https.AllowAnyClientCertificate();
+                });
             }
             else
             {

@@ -78,6 +78,7 @@ public static class EnvironmentSettings
         ("COORD_DATA_DIR", "Demo:DataDirectory"),
         ("COORD_SIGNING_KEY", "Security:SigningKeyPath"),
         ("COORD_OIDC_AUTHORITY", "Security:ExternalAuthority"),
+        ("COORD_CLIENT_CERTS", "Security:ClientCertificatesPath"),
         ("COORD_OIDC_AUDIENCE", "Security:ExternalAudience"),
     ];
 

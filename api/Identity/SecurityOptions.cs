@@ -25,6 +25,13 @@ public sealed class SecurityOptions
     /// <summary>Audience for the external issuer's tokens (environment: <c>COORD_OIDC_AUDIENCE</c>).</summary>
     public string ExternalAudience { get; set; } = "";
 
+    /// <summary>
+    /// JSON file mapping client-certificate thumbprints to agencies, for agency systems using mutual
+    /// TLS (environment: <c>COORD_CLIENT_CERTS</c>); default <c>$COORD_DATA_DIR/client-certificates.json</c>.
+    /// Only used when the gRPC port serves TLS.
+    /// </summary>
+    public string ClientCertificatesPath { get; set; } = "";
+
     /// <summary>Lifetime of the demo tokens written to dev-credentials.json.</summary>
     public TimeSpan DemoTokenLifetime { get; set; } = TimeSpan.FromDays(30);
 }

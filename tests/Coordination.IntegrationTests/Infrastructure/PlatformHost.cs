@@ -21,13 +21,30 @@ public sealed partial class PlatformHost : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private PlatformHost(Process process, int grpcPort, int siloPort, string dataDir)
+    private PlatformHost(Process process, int grpcPort, int siloPort, string dataDir, bool tls)
     {
         _process = process;
         GrpcPort = grpcPort;
         SiloPort = siloPort;
         DataDirectory = dataDir;
-        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+        Channel = tls ? null! : GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+    }
+
+    /// <summary>A TLS channel to this host (its test certificate is trusted), optionally presenting a client certificate.</summary>
+    public GrpcChannel TlsChannel(System.Security.Cryptography.X509Certificates.X509Certificate2? clientCertificate)
+    {
+        // Trust exactly the certificate this host was started with (a self-signed test certificate).
+        var env = _process.StartInfo.Environment;
+        using var serverCertificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
+            env["COORD_TLS_CERT"]!, env["COORD_TLS_CERT_PASSWORD"]);
+        var expected = serverCertificate.GetCertHashString();
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString() == expected;
+        if (clientCertificate is not null)
+        {
+            handler.SslOptions.ClientCertificates = [clientCertificate];
+        }
+        return GrpcChannel.ForAddress($"https://127.0.0.1:{GrpcPort}", new GrpcChannelOptions { HttpHandler = handler });
     }
 
     /// <summary>The gRPC port.</summary>
@@ -43,7 +60,7 @@ public sealed partial class PlatformHost : IAsyncDisposable
     public string DataDirectory { get; }
 
     /// <summary>A channel to the host's gRPC endpoint.</summary>
-    public GrpcChannel Channel { get; }
+    public GrpcChannel Channel { get; private set; }
 
     /// <summary>A token signed with this host's key for <paramref name="actor"/>.</summary>
     public string TokenFor(Actor actor, TimeSpan? lifetime = null, TimeProvider? clock = null) =>
@@ -114,9 +131,14 @@ public sealed partial class PlatformHost : IAsyncDisposable
             psi.Environment[key] = value;
         }
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
-        var host = new PlatformHost(process, grpc, silo, data);
+        var tls = environment?.ContainsKey("COORD_TLS_CERT") == true;
+        var host = new PlatformHost(process, grpc, silo, data, tls);
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
         process.ErrorDataReceived += (_, e) => host.Append(e.Data);
+        if (tls)
+        {
+            host.Channel = host.TlsChannel(null);
+        }
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
