@@ -302,6 +302,18 @@ public sealed class CaseGrpcService(
         return response;
     }
 
+    /// <inheritdoc/>
+    public override async Task<Case> SetCaseSharing(SetCaseSharingRequest request, ServerCallContext context)
+    {
+        string? agency = null;
+        var (id, call) = await Target(request.Name, request.RequestId, context, v => agency = v.ResourceId("agency", request.Agency, "agencies"));
+        if (await grains.GetGrain<Silo.Directory.IAgencyGrain>(agency!).Get() is null)
+        {
+            throw new InvalidArgumentException("agency", $"Unknown agency {request.Agency} / không có cơ quan này.");
+        }
+        return Map(await Grain(id).SetSharing(agency!, request.Shared, call));
+    }
+
     private static readonly HashSet<string> UpdatableCaseFields =
     [
         "source", "reporter", "person", "person.display_name", "person.sex", "person.birth_date",
@@ -333,7 +345,7 @@ public sealed class CaseGrpcService(
         {
             throw Access.SeesCity(caller) ? new NotFoundException(name) : Access.Denied();
         }
-        Access.RequireWardRead(caller, record.WardId);
+        Access.RequireCaseRead(caller, record.WardId, record.SharedAgencies);
         return record;
     }
 

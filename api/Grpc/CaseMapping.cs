@@ -63,6 +63,7 @@ public static class CaseMapping
         };
         m.Categories.AddRange(d.Categories.Select(k => (V1.CaseCategory)k));
         m.Tasks.AddRange(c.TaskIds.Select(id => "tasks/" + id));
+        m.SharedWith.AddRange(c.SharedAgencies.Select(id => "agencies/" + id));
         return m;
     }
 

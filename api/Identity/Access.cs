@@ -46,6 +46,15 @@ public static class Access
         }
     }
 
+    /// <summary>Reading a case: city readers, the ward's own people, or an agency it was shared with.</summary>
+    public static void RequireCaseRead(Actor a, string wardId, IReadOnlyList<string> sharedWith)
+    {
+        if (!SeesCity(a) && WardOf(a) != wardId && (AgencyOf(a) is not { } agency || !sharedWith.Contains(agency)))
+        {
+            throw Denied();
+        }
+    }
+
     /// <summary>Changing a ward's cases: city writers (not auditors), or the ward's own people.</summary>
     public static void RequireWardWrite(Actor a, string wardId)
     {

@@ -199,6 +199,15 @@ public sealed class CaseGrain : Grain, ICaseGrain
         Mutate(call, null, CaseAction.Reopen, c =>
             (c with { Step = CaseStep.InitialAssessment, Closure = null }, "CASE_REOPENED", reason, ""));
 
+    Task<CaseRecord> ICaseGrain.SetSharing(string agencyId, bool shared, CallContext call) =>
+        Mutate(call, null, CaseAction.Update, c =>
+        {
+            var set = c.SharedAgencies.ToHashSet();
+            _ = shared ? set.Add(agencyId) : set.Remove(agencyId);
+            return (c with { SharedWith = [.. set.Order(StringComparer.Ordinal)] },
+                shared ? "SHARED_WITH_AGENCY" : "SHARING_STOPPED", "agencies/" + agencyId, "agencies/" + agencyId);
+        });
+
     async Task ICaseGrain.TrackTask(string taskId, bool open)
     {
         await _sync.FlushAsync();

@@ -135,7 +135,12 @@ public sealed record CaseRecord(
     [property: Id(15)] Actor CreatedBy,
     [property: Id(16)] long Version,
     [property: Id(17)] DateTimeOffset CreateTime,
-    [property: Id(18)] DateTimeOffset UpdateTime);
+    [property: Id(18)] DateTimeOffset UpdateTime,
+    [property: Id(19)] string[]? SharedWith = null)
+{
+    /// <summary>Agencies the full record is shared with.</summary>
+    public IReadOnlyList<string> SharedAgencies => SharedWith ?? [];
+}
 
 /// <summary>One entry of a case timeline.</summary>
 [GenerateSerializer, Immutable, Alias("coord.TimelineEntry")]

@@ -54,6 +54,10 @@ public interface ICaseGrain : IGrainWithStringKey
     [Alias("Reopen")]
     Task<CaseRecord> Reopen(string reason, CallContext call);
 
+    /// <summary>Shares the full record with an agency, or stops sharing it.</summary>
+    [Alias("SetSharing")]
+    Task<CaseRecord> SetSharing(string agencyId, bool shared, CallContext call);
+
     /// <summary>Records that a task belongs to the case and whether it is still open (idempotent).</summary>
     [Alias("TrackTask")]
     Task TrackTask(string taskId, bool open);

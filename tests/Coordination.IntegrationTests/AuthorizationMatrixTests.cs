@@ -111,6 +111,10 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
         {
             Name = s.Case, Reason = "r", Outcome = "o", RequestId = Rid(),
         }).ResponseAsync),
+        ["CaseService/SetCaseSharing"] = new(CaseWriters, (c, s) => new CaseService.CaseServiceClient(c).SetCaseSharingAsync(new()
+        {
+            Name = s.Case, Agency = "agencies/danang-swc", Shared = true, RequestId = Rid(),
+        }).ResponseAsync),
         ["CaseService/ReopenCase"] = new(CaseWriters, (c, s) => new CaseService.CaseServiceClient(c).ReopenCaseAsync(new() { Name = s.Case, Reason = "r", RequestId = Rid() }).ResponseAsync),
 
         ["TaskService/CreateReferral"] = new(CaseWriters, (c, s) => new TaskService.TaskServiceClient(c).CreateReferralAsync(new()

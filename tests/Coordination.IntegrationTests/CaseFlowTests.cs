@@ -267,6 +267,26 @@ public sealed class CaseFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_agency_reads_the_full_case_only_while_the_case_worker_shares_it()
+    {
+        var c = await Cases.CreateCaseAsync(new CreateCaseRequest { Case = HotlineReport(), RequestId = Rid() }, _as.As(Officer));
+        await Cases.RecordInitialAssessmentAsync(new RecordInitialAssessmentRequest
+        {
+            Name = c.Name, RequestId = Rid(), Assessment = new Assessment { RiskLevel = RiskLevel.High, Findings = "Chi tiết nhạy cảm" },
+        }, _as.As(Officer));
+        await RpcAssert.Fails(StatusCode.PermissionDenied, () => Cases.GetCaseAsync(new GetCaseRequest { Name = c.Name }, _as.As(Police)).ResponseAsync);
+
+        var shared = await Cases.SetCaseSharingAsync(new SetCaseSharingRequest { Name = c.Name, Agency = Police, Shared = true, RequestId = Rid() }, _as.As(Officer));
+        Assert.Equal([Police], shared.SharedWith);
+        var seen = await Cases.GetCaseAsync(new GetCaseRequest { Name = c.Name }, _as.As(Police));
+        Assert.Equal("Chi tiết nhạy cảm", seen.InitialAssessment.Findings);
+        await RpcAssert.Fails(StatusCode.PermissionDenied, () => Cases.GetCaseAsync(new GetCaseRequest { Name = c.Name }, _as.As(Health)).ResponseAsync);
+
+        await Cases.SetCaseSharingAsync(new SetCaseSharingRequest { Name = c.Name, Agency = Police, Shared = false, RequestId = Rid() }, _as.As(Officer));
+        await RpcAssert.Fails(StatusCode.PermissionDenied, () => Cases.GetCaseAsync(new GetCaseRequest { Name = c.Name }, _as.As(Police)).ResponseAsync);
+    }
+
+    [Fact]
     public async Task Two_concurrent_updates_with_the_same_etag_exactly_one_wins()
     {
         var c = await Cases.CreateCaseAsync(new CreateCaseRequest { Case = HotlineReport(), RequestId = Rid() }, _as.As(Officer));
