@@ -31,10 +31,15 @@ public sealed partial class AuditLog(NpgsqlDataSource db, ILogger<AuditLog> logg
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<AuditRecord>(1000);
+        var batch = new List<AuditRecord>(5000);
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
-            while (batch.Count < 1000 && _queue.Reader.TryRead(out var r))
+            // Let a batch gather: one write per quarter second instead of one per call.
+            if (!stoppingToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), CancellationToken.None);
+            }
+            while (batch.Count < 5000 && _queue.Reader.TryRead(out var r))
             {
                 batch.Add(r);
             }
@@ -54,22 +59,23 @@ public sealed partial class AuditLog(NpgsqlDataSource db, ILogger<AuditLog> logg
 
     private async Task WriteAsync(List<AuditRecord> batch)
     {
-        await using var cmd = db.CreateCommand("""
-            insert into audit_events (time, principal, role, scope, method, resource, outcome)
-            select * from unnest(@time, @principal, @role, @scope, @method, @resource, @outcome)
-            """);
-        cmd.Parameters.Add(new NpgsqlParameter("time", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = batch.Select(b => b.Time).ToArray() });
-        Add(cmd, "principal", batch.Select(b => b.Principal));
-        Add(cmd, "role", batch.Select(b => b.Role));
-        Add(cmd, "scope", batch.Select(b => b.Scope));
-        Add(cmd, "method", batch.Select(b => b.Method));
-        Add(cmd, "resource", batch.Select(b => b.Resource));
-        Add(cmd, "outcome", batch.Select(b => b.Outcome));
-        await cmd.ExecuteNonQueryAsync();
+        // Binary COPY: the cheapest way to append thousands of rows a second, for client and server.
+        await using var conn = await db.OpenConnectionAsync();
+        await using var copy = await conn.BeginBinaryImportAsync(
+            "copy audit_events (time, principal, role, scope, method, resource, outcome) from stdin (format binary)");
+        foreach (var r in batch)
+        {
+            await copy.StartRowAsync();
+            await copy.WriteAsync(r.Time, NpgsqlDbType.TimestampTz);
+            await copy.WriteAsync(r.Principal, NpgsqlDbType.Text);
+            await copy.WriteAsync(r.Role, NpgsqlDbType.Text);
+            await copy.WriteAsync(r.Scope, NpgsqlDbType.Text);
+            await copy.WriteAsync(r.Method, NpgsqlDbType.Text);
+            await copy.WriteAsync(r.Resource, NpgsqlDbType.Text);
+            await copy.WriteAsync(r.Outcome, NpgsqlDbType.Text);
+        }
+        await copy.CompleteAsync();
     }
-
-    private static void Add(NpgsqlCommand cmd, string name, IEnumerable<string> values) =>
-        cmd.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.ToArray() });
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Audit batch of {Count} not written yet ({Reason}); retrying")]
     private static partial void LogRetry(ILogger logger, int count, string reason);
