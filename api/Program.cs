@@ -14,6 +14,8 @@ using Coordination.Silo.Calendar;
 using Coordination.Silo.Cases;
 using Coordination.Silo.Common;
 using Coordination.Silo.Feed;
+using Coordination.Silo.Reminders;
+using Coordination.Api.Scheduling;
 using Coordination.Silo.Intake;
 using Coordination.Silo.ReadModel;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -78,6 +80,8 @@ static async Task RunAsync(string[] args)
     builder.Services.AddSingleton(new ReadModelStore(readModelSource));
     builder.Services.AddSingleton<IdAllocator>();
     builder.Services.AddSingleton<FeedStore>();
+    builder.Services.AddSingleton<ReminderStore>();
+    builder.Services.AddOptions<FollowUpOptions>().BindConfiguration(FollowUpOptions.Section);
     builder.Services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section);
     builder.Services.AddSingleton<LimitsInterceptor>();
     builder.Services.AddOptions<CaseClockOptions>().BindConfiguration(CaseClockOptions.Section);
@@ -277,6 +281,20 @@ static void ConfigureQuartz(WebApplicationBuilder builder, HostingOptions hostin
             store.UseSystemTextJsonSerializer();
             store.ProvisionSchema();
         });
+        var sweep = builder.Configuration.GetSection(FollowUpOptions.Section).Get<FollowUpOptions>()?.SweepInterval ?? TimeSpan.FromSeconds(5);
+        q.AddJob<ReminderSweepJob>(j => j.WithIdentity(ReminderSweepJob.Key).StoreDurably());
+        q.AddTrigger(t => t
+            .ForJob(ReminderSweepJob.Key)
+            .WithIdentity("reminder-sweep", "coordination")
+            .StartNow()
+            // After downtime, skip the missed sweeps: the next one picks up every reminder that fell due.
+            .WithSimpleSchedule(s => s.WithInterval(sweep).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+    });
+    // Two hosts booting together must not both (re)schedule the same trigger.
+    builder.Services.Configure<QuartzOptions>(o =>
+    {
+        o.Scheduling.IgnoreDuplicates = true;
+        o.Scheduling.OverwriteExistingData = false;
     });
     builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 }

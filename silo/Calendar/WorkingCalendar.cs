@@ -19,15 +19,19 @@ public sealed class WorkingCalendar
     public bool IsWorkingDay(DateOnly day) =>
         day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && !_holidays.Contains(day);
 
-    /// <summary>The instant <paramref name="days"/> working days after <paramref name="start"/>, same local time of day.</summary>
+    /// <summary>
+    /// The instant <paramref name="days"/> working days after (or, when negative, before)
+    /// <paramref name="start"/>, same local time of day.
+    /// </summary>
     public DateTimeOffset AddWorkingDays(DateTimeOffset start, int days)
     {
         var local = TimeZoneInfo.ConvertTime(start, VietnamTime);
         var day = DateOnly.FromDateTime(local.DateTime);
+        var step = days < 0 ? -1 : 1;
         var added = 0;
-        while (added < days)
+        while (added < Math.Abs(days))
         {
-            day = day.AddDays(1);
+            day = day.AddDays(step);
             if (IsWorkingDay(day))
             {
                 added++;

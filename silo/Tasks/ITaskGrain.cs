@@ -32,6 +32,13 @@ public interface ITaskGrain : IGrainWithStringKey
     [Alias("CancelForCase")]
     Task<TaskRecord?> CancelForCase(string reason, CallContext call);
 
+    /// <summary>
+    /// A follow-up fell due (DUE_SOON, OVERDUE, ESCALATED): tells the agency through its feed,
+    /// once per reminder, and only while the task is still open.
+    /// </summary>
+    [Alias("Remind")]
+    Task Remind(Feed.FeedEventType kind, DateTimeOffset dueAt);
+
     /// <summary>The task, or null when it does not exist.</summary>
     [Alias("Get")]
     Task<TaskRecord?> Get();

@@ -1,7 +1,10 @@
 using Coordination.Silo.Cases;
 using Coordination.Silo.Common;
 using Coordination.Silo.Directory;
+using Coordination.Silo.Calendar;
 using Coordination.Silo.Feed;
+using Coordination.Silo.Reminders;
+using Microsoft.Extensions.Options;
 using Coordination.Silo.ReadModel;
 
 namespace Coordination.Silo.Tasks;
@@ -12,6 +15,9 @@ public sealed class TaskGrain : Grain, ITaskGrain
     private readonly IPersistentState<TaskState> _state;
     private readonly ReadModelStore _readModel;
     private readonly FeedStore _feed;
+    private readonly ReminderStore _reminders;
+    private readonly WorkingCalendar _calendar;
+    private readonly FollowUpOptions _followUpOptions;
     private readonly TimeProvider _time;
     private readonly ReadModelSync _sync;
     // Set while the case itself is cancelling this task: the case updates its own index, and a call
@@ -26,8 +32,14 @@ public sealed class TaskGrain : Grain, ITaskGrain
         [PersistentState(StorageNames.TaskState, StorageNames.Store)] IPersistentState<TaskState> state,
         ReadModelStore readModel,
         FeedStore feed,
+        ReminderStore reminders,
+        WorkingCalendar calendar,
+        IOptions<FollowUpOptions> followUpOptions,
         TimeProvider time)
     {
+        _reminders = reminders;
+        _calendar = calendar;
+        _followUpOptions = followUpOptions.Value;
         _state = state;
         _readModel = readModel;
         _feed = feed;
@@ -187,7 +199,38 @@ public sealed class TaskGrain : Grain, ITaskGrain
         }
     }
 
+    async Task ITaskGrain.Remind(FeedEventType kind, DateTimeOffset dueAt)
+    {
+        await _sync.FlushAsync();
+        if (_state.State.Record is not { } r || !TaskStateMachine.IsOpen(r.Status))
+        {
+            return;
+        }
+        var detail = kind switch
+        {
+            FeedEventType.DueSoon => "Sắp đến hạn / due soon",
+            FeedEventType.Overdue => "Quá hạn / overdue",
+            _ => "Đã báo cáo lên cấp trên vì quá hạn / escalated for being late",
+        };
+        await _feed.AppendAsync(r.Spec.AssigneeAgencyId, "r:" + ReminderStore.Key(r.Id, kind, dueAt), kind, _time.GetUtcNow(), r, detail);
+    }
+
     Task<TaskRecord?> ITaskGrain.Get() => Task.FromResult(_state.State.Record);
+
+    /// <summary>DUE_SOON (if still ahead), OVERDUE at the due time, ESCALATED some working days after.</summary>
+    private List<(FeedEventType, DateTimeOffset)> FollowUps(TaskRecord r)
+    {
+        var due = r.Spec.DueTime;
+        var items = new List<(FeedEventType, DateTimeOffset)>();
+        var soon = _calendar.AddWorkingDays(due, -_followUpOptions.DueSoonWorkingDays);
+        if (soon > _time.GetUtcNow())
+        {
+            items.Add((FeedEventType.DueSoon, soon));
+        }
+        items.Add((FeedEventType.Overdue, due));
+        items.Add((FeedEventType.Escalated, _calendar.AddWorkingDays(due, _followUpOptions.EscalateAfterWorkingDays)));
+        return items;
+    }
 
     private TaskStatus Authorize(TaskRecord r, TaskAction action, Actor actor)
     {
@@ -240,6 +283,15 @@ public sealed class TaskGrain : Grain, ITaskGrain
         if (_indexedOpen == open)
         {
             return;
+        }
+        // Follow-ups: scheduled while the task is open, removed the moment it is final.
+        if (open)
+        {
+            await _reminders.ScheduleAsync(r.Id, FollowUps(r));
+        }
+        else
+        {
+            await _reminders.CancelAsync(r.Id);
         }
         await GrainFactory.GetGrain<IAgencyGrain>(r.Spec.AssigneeAgencyId).TrackTask(r.Id, open);
         if (r.Spec.WardId.Length > 0)

@@ -1,0 +1,32 @@
+using Coordination.Silo.Reminders;
+using Coordination.Silo.Tasks;
+using Quartz;
+
+namespace Coordination.Api.Scheduling;
+
+/// <summary>
+/// Every few seconds (clustered: one host at a time), hands the reminders that fell due to their
+/// task grains. The job only moves work to grains; the grain decides whether a reminder still
+/// means anything (an open task) and de-duplicates by reminder key, so a sweep that runs twice
+/// delivers once.
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class ReminderSweepJob(ReminderStore reminders, IGrainFactory grains, TimeProvider time) : IJob
+{
+    /// <summary>The job's key.</summary>
+    public static readonly JobKey Key = new("reminder-sweep", "coordination");
+
+    private const int Batch = 500;
+
+    /// <inheritdoc/>
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        int delivered;
+        do
+        {
+            delivered = await reminders.SweepAsync(time.GetUtcNow(), Batch,
+                r => grains.GetGrain<ITaskGrain>(r.TaskId).Remind(r.Kind, r.DueAt), cancellationToken);
+        }
+        while (delivered == Batch && !cancellationToken.IsCancellationRequested);
+    }
+}

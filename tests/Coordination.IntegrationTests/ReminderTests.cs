@@ -1,0 +1,70 @@
+using Coordination.IntegrationTests.Infrastructure;
+using Coordination.V1;
+using Google.Protobuf.WellKnownTypes;
+using Actor = Coordination.Silo.Common.Actor;
+using Task = System.Threading.Tasks.Task;
+
+namespace Coordination.IntegrationTests;
+
+/// <summary>Follow-up reminders through real Quartz (clustered store) on real PostgreSQL into the partner feed.</summary>
+public sealed class ReminderTests : IAsyncLifetime
+{
+    private const string Police = "agencies/xuan-ha-police";
+    private static readonly Actor PoliceSystem = new(Police, "Công an phường Xuân Hà", Actor.AgencySystem, Police);
+    private static readonly Actor ViceChair = new("users/xuan-ha-vice-chair", "Đỗ Minh Tuấn", Actor.WardViceChair, "wards/xuan-ha");
+
+    private TestDatabase _db = null!;
+    private PlatformHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync();
+        _host = await PlatformHost.StartAsync(_db.ConnectionString, seedDemo: true,
+            environment: new Dictionary<string, string> { ["Reminders__SweepInterval"] = "00:00:01" });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _db.DisposeAsync();
+    }
+
+    private Task<Coordination.V1.Task> Assign(string title, TimeSpan dueIn) =>
+        new WardService.WardServiceClient(_host.As(ViceChair)).AssignTaskAsync(new AssignTaskRequest
+        {
+            Ward = "wards/xuan-ha", Assignee = Police, Title = title, Instructions = "Kiểm tra",
+            DueTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow + dueIn), RequestId = Guid.NewGuid().ToString(),
+        }).ResponseAsync;
+
+    [Fact]
+    public async Task An_open_task_past_its_due_time_reaches_the_agency_feed_once_and_a_completed_one_never_does()
+    {
+        var late = await Assign("Sẽ quá hạn", TimeSpan.FromSeconds(3));
+        var done = await Assign("Làm xong trước hạn", TimeSpan.FromSeconds(3));
+        var tasks = new TaskService.TaskServiceClient(_host.As(PoliceSystem));
+        await tasks.AcceptTaskAsync(new AcceptTaskRequest { Name = done.Name, RequestId = Guid.NewGuid().ToString() });
+        await tasks.ReportProgressAsync(new ReportProgressRequest { Name = done.Name, Note = "Đang làm", RequestId = Guid.NewGuid().ToString() });
+        await tasks.CompleteTaskAsync(new CompleteTaskRequest
+        {
+            Name = done.Name, RequestId = Guid.NewGuid().ToString(), Outcome = new OutcomeReport { ActionsTaken = "a", Result = "r" },
+        });
+
+        var feed = new PartnerService.PartnerServiceClient(_host.As(PoliceSystem));
+        List<PartnerEvent> overdue = [];
+        for (var i = 0; i < 150 && overdue.Count == 0; i++)
+        {
+            await Task.Delay(100);
+            overdue = [.. (await feed.ListEventsAsync(new ListEventsRequest { Agency = Police, PageSize = 100 })).Events
+                .Where(e => e.Type == PartnerEventType.Overdue)];
+        }
+        // Let a few more sweeps pass: nothing is delivered twice, and the completed task stays silent.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var all = (await feed.ListEventsAsync(new ListEventsRequest { Agency = Police, PageSize = 100 })).Events;
+
+        var only = Assert.Single(all, e => e.Type == PartnerEventType.Overdue);
+        Assert.Equal(late.Name, only.Task.Name);
+        Assert.DoesNotContain(all, e => e.Task.Name == done.Name && e.Type is PartnerEventType.Overdue or PartnerEventType.DueSoon or PartnerEventType.Escalated);
+        Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all.Select(e => e.Sequence));
+        Assert.Equal(0L, await _db.ScalarAsync<long>($"select count(*) from reminders where task_id = '{done.Name["tasks/".Length..]}' and fired_at is null"));
+    }
+}
