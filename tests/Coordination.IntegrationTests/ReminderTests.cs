@@ -67,4 +67,40 @@ public sealed class ReminderTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all.Select(e => e.Sequence));
         Assert.Equal(0L, await _db.ScalarAsync<long>($"select count(*) from reminders where task_id = '{done.Name["tasks/".Length..]}' and fired_at is null"));
     }
+
+    [Fact]
+    public async Task With_two_hosts_or_a_host_down_across_the_due_time_each_reminder_is_delivered_once()
+    {
+        // A second host joins the cluster (same database, same data folder for the signing key).
+        await using var second = await PlatformHost.StartAsync(_db.ConnectionString, dataDir: _host.DataDirectory,
+            environment: new Dictionary<string, string> { ["Reminders__SweepInterval"] = "00:00:01" });
+        var both = await Assign("Hai máy chủ", TimeSpan.FromSeconds(3));
+
+        // The first host stops before the next one falls due, and comes back after.
+        var (grpcPort, siloPort) = (_host.GrpcPort, _host.SiloPort);
+        var whileDown = await Assign("Trong lúc dừng", TimeSpan.FromSeconds(6));
+        await second.StopAsync();
+        await _host.StopAsync();
+        await _host.DisposeAsync();
+        await Task.Delay(TimeSpan.FromSeconds(7));
+        _host = await PlatformHost.StartAsync(_db.ConnectionString, grpcPort: grpcPort, siloPort: siloPort, dataDir: second.DataDirectory,
+            environment: new Dictionary<string, string> { ["Reminders__SweepInterval"] = "00:00:01" });
+
+        var feed = new PartnerService.PartnerServiceClient(_host.As(PoliceSystem));
+        IList<PartnerEvent> events = [];
+        for (var i = 0; i < 150; i++)
+        {
+            events = (await feed.ListEventsAsync(new ListEventsRequest { Agency = Police, PageSize = 100 })).Events;
+            if (events.Count(e => e.Type == PartnerEventType.Overdue) >= 2)
+            {
+                break;
+            }
+            await Task.Delay(100);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        events = (await feed.ListEventsAsync(new ListEventsRequest { Agency = Police, PageSize = 100 })).Events;
+
+        Assert.Single(events, e => e.Type == PartnerEventType.Overdue && e.Task.Name == both.Name);
+        Assert.Single(events, e => e.Type == PartnerEventType.Overdue && e.Task.Name == whileDown.Name);
+    }
 }
