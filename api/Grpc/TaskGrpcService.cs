@@ -107,11 +107,11 @@ public sealed class TaskGrpcService(IGrainFactory grains, ReadModelStore readMod
 
     /// <inheritdoc/>
     public override Task<V1Task> ReceiveTask(ReceiveTaskRequest request, ServerCallContext context) =>
-        Apply(request.Name, request.RequestId, TaskAction.Receive, "", context);
+        Apply(request.Name, request.RequestId, TaskAction.Receive, "", context, "note");
 
     /// <inheritdoc/>
     public override Task<V1Task> AcceptTask(AcceptTaskRequest request, ServerCallContext context) =>
-        Apply(request.Name, request.RequestId, TaskAction.Accept, request.Note, context);
+        Apply(request.Name, request.RequestId, TaskAction.Accept, request.Note, context, "note");
 
     /// <inheritdoc/>
     public override Task<V1Task> RejectTask(RejectTaskRequest request, ServerCallContext context) =>
@@ -119,7 +119,7 @@ public sealed class TaskGrpcService(IGrainFactory grains, ReadModelStore readMod
 
     /// <inheritdoc/>
     public override Task<V1Task> StartTask(StartTaskRequest request, ServerCallContext context) =>
-        Apply(request.Name, request.RequestId, TaskAction.Start, request.Note, context);
+        Apply(request.Name, request.RequestId, TaskAction.Start, request.Note, context, "note");
 
     /// <inheritdoc/>
     public override Task<V1Task> HoldTask(HoldTaskRequest request, ServerCallContext context) =>
@@ -139,7 +139,7 @@ public sealed class TaskGrpcService(IGrainFactory grains, ReadModelStore readMod
 
     /// <inheritdoc/>
     public override Task<V1Task> ReviewOutcome(ReviewOutcomeRequest request, ServerCallContext context) =>
-        Apply(request.Name, request.RequestId, TaskAction.ReviewOutcome, request.Comment, context);
+        Apply(request.Name, request.RequestId, TaskAction.ReviewOutcome, request.Comment, context, "comment");
 
     /// <inheritdoc/>
     public override Task<V1Task> AddTaskComment(AddTaskCommentRequest request, ServerCallContext context) =>
@@ -197,18 +197,19 @@ public sealed class TaskGrpcService(IGrainFactory grains, ReadModelStore readMod
             id!, assignee!, request.DueTime?.ToDateTimeOffset(), Text.Normalize(request.Reason), call));
     }
 
-    private async Task<V1Task> Apply(string name, string requestId, TaskAction action, string text, ServerCallContext context, string? requiredTextField = null)
+    private async Task<V1Task> Apply(string name, string requestId, TaskAction action, string text, ServerCallContext context, string textField)
     {
         var v = new RequestValidation();
         var id = v.ServerId("name", name, "tasks");
         v.RequestId("request_id", requestId);
-        if (requiredTextField is not null)
+        // Which steps need a reason is the state machine's rule; the field name is the request's.
+        if (TaskStateMachine.NeedsReason(action))
         {
-            v.Required(requiredTextField, text, MaxText);
+            v.Required(textField, text, MaxText);
         }
         else
         {
-            v.MaxLength(action == TaskAction.ReviewOutcome ? "comment" : "note", text, MaxText);
+            v.MaxLength(textField, text, MaxText);
         }
         v.ThrowIfAny();
         var call = CallContexts.For(context, requestId);

@@ -87,7 +87,4 @@ public static class EnvironmentSettings
         Map.Select(m => (m.Key, Value: Environment.GetEnvironmentVariable(m.Variable)))
            .Where(m => !string.IsNullOrEmpty(m.Value))
            .Select(m => new KeyValuePair<string, string?>(m.Key, m.Key == "Demo:Seed" && m.Value == "1" ? "true" : m.Value));
-
-    /// <summary>The environment variable that sets a configuration key, for error messages.</summary>
-    public static string VariableFor(string key) => Map.First(m => m.Key == key).Variable;
 }

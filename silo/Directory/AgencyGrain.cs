@@ -31,7 +31,7 @@ public sealed class AgencyGrain : Grain, IAgencyGrain
         await _sync.FlushAsync();
         if (_state.State.Record is { } existing)
         {
-            return existing.Version >= 1 && _state.State.CreateRequestId == requestId
+            return _state.State.CreateRequestId == requestId
                 ? existing
                 : throw new AlreadyExistsException(ResourceName);
         }

@@ -122,6 +122,10 @@ public sealed class TaskGrain : Grain, ITaskGrain
         {
             throw new FailedPreconditionException("OUTCOME_ALREADY_REVIEWED", $"The outcome of {Name} was already reviewed / kết quả đã được xem xét.");
         }
+        if (TaskStateMachine.NeedsReason(action) && string.IsNullOrWhiteSpace(text))
+        {
+            throw new InvalidArgumentException("reason", "Required: say why / cần nêu lý do.");
+        }
         if (action == TaskAction.Complete && outcome is null)
         {
             throw new InvalidArgumentException("outcome", "Required: what was done and the result / cần báo cáo kết quả.");
