@@ -98,6 +98,16 @@ public sealed class EscalationTests : IAsyncLifetime
         Assert.Single(feed, e => e.Task?.Name == late.Name && e.Type == PartnerEventType.Overdue);
         Assert.Single(feed, e => e.Task?.Name == late.Name && e.Type == PartnerEventType.Escalated);
 
+        // A ward system without gRPC reads the same inbox over REST.
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_host.HttpPort}") };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _host.TokenFor(Officer));
+        using var rest = await http.GetAsync($"/v1/{Ward}/inbox/events?pageSize=500");
+        Assert.Equal(System.Net.HttpStatusCode.OK, rest.StatusCode);
+        using var json = System.Text.Json.JsonDocument.Parse(await rest.Content.ReadAsStringAsync());
+        Assert.Contains(json.RootElement.GetProperty("events").EnumerateArray(), e =>
+            e.GetProperty("task").GetString() == late.Name && e.GetProperty("type").GetString() == "INBOX_EVENT_TYPE_TASK_ESCALATED"
+            && e.GetProperty("title").GetString() == "Nhiệm vụ quá hạn: Xác minh hoàn cảnh gia đình / task overdue");
+
         // The ward acknowledges; the cursor never moves back.
         var acked = await Inbox(ViceChair).AckInboxEventsAsync(new AckInboxEventsRequest { Inbox = Ward + "/inbox", UpToSequence = toWard.Sequence });
         Assert.Equal(toWard.Sequence, acked.AckedSequence);
