@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 namespace Coordination.Silo.Cases;
 
 /// <inheritdoc cref="ICaseGrain"/>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The write lock never allocates a wait handle (WaitAsync only): nothing to dispose.")]
 public sealed class CaseGrain : Grain, ICaseGrain
 {
     private readonly IPersistentState<CaseState> _state;
@@ -20,6 +21,7 @@ public sealed class CaseGrain : Grain, ICaseGrain
     private readonly FeedStore _feed;
     private readonly FollowUpOptions _followUps;
     private IReadOnlyList<ReminderItem>? _scheduled;
+    private readonly SemaphoreSlim _writes = new(1, 1);
 
     /// <summary>Creates the grain.</summary>
     public CaseGrain(
@@ -196,13 +198,23 @@ public sealed class CaseGrain : Grain, ICaseGrain
                 throw new FailedPreconditionException("CASE_HAS_OPEN_TASKS",
                     $"{Name} has {_state.State.OpenTaskIds.Count} open task(s): finish or cancel them, or close with cancel_open_tasks / còn nhiệm vụ chưa hoàn thành.");
             }
-            foreach (var taskId in _state.State.OpenTaskIds.Order().ToList())
+            try
             {
-                await GrainFactory.GetGrain<ITaskGrain>(taskId).CancelForCase(reason, call);
-                _state.State.OpenTaskIds.Remove(taskId);
+                foreach (var taskId in _state.State.OpenTaskIds.Order().ToList())
+                {
+                    await GrainFactory.GetGrain<ITaskGrain>(taskId).CancelForCase(reason, call);
+                    _state.State.OpenTaskIds.Remove(taskId);
+                }
+            }
+            catch
+            {
+                // Memory is ahead of storage now: start the next call from what was persisted.
+                DeactivateOnIdle();
+                throw;
             }
         }
-        _state.State.Record = Bump(c with
+        // Current, not c: a task may have been linked while the tasks were being cancelled.
+        _state.State.Record = Bump(Current with
         {
             Step = CaseStep.Closed,
             Closure = new CaseClosure(reason, outcome, call.Actor, _time.GetUtcNow()),
@@ -239,7 +251,7 @@ public sealed class CaseGrain : Grain, ICaseGrain
         {
             _state.State.Record = Bump(c with { TaskIds = [.. c.TaskIds, taskId] });
         }
-        await _state.SaveAsync(_sync, DeactivateOnIdle);
+        await Write();
     }
 
     Task<CaseTaskContext?> ICaseGrain.GetTaskContext()
@@ -316,7 +328,21 @@ public sealed class CaseGrain : Grain, ICaseGrain
 
     private async Task<CaseRecord> Save()
     {
-        await _state.SaveAsync(_sync, DeactivateOnIdle);
+        await Write();
         return _state.State.Record!;
+    }
+
+    /// <summary>One state write at a time: TrackTask interleaves with the other calls.</summary>
+    private async Task Write()
+    {
+        await _writes.WaitAsync();
+        try
+        {
+            await _state.SaveAsync(_sync, DeactivateOnIdle);
+        }
+        finally
+        {
+            _writes.Release();
+        }
     }
 }

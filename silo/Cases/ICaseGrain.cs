@@ -59,7 +59,12 @@ public interface ICaseGrain : IGrainWithStringKey
     Task<CaseRecord> SetSharing(string agencyId, bool shared, CallContext call);
 
     /// <summary>Records that a task belongs to the case and whether it is still open (idempotent).</summary>
-    [Alias("TrackTask")]
+    /// <remarks>
+    /// Interleaves with the case's other calls: a task busy with its own step calls this while the
+    /// case may be waiting on that task (closing the case cancels its tasks); without interleaving
+    /// the two would wait on each other until the call timeout.
+    /// </remarks>
+    [Alias("TrackTask"), Orleans.Concurrency.AlwaysInterleave]
     Task TrackTask(string taskId, bool open);
 
     /// <summary>What a new task needs to know about the case, or null when the case does not exist.</summary>

@@ -342,6 +342,40 @@ public sealed class CaseFlowTests : IAsyncLifetime
             "due_time");
         Assert.True("Nguyễn Thị Hằng".IsNormalized(NormalizationForm.FormC));
     }
+
+    [Fact]
+    public async Task Closing_a_case_while_its_tasks_take_steps_never_deadlocks()
+    {
+        // The case cancels its tasks while the police work on them; each task step tells the case.
+        for (var round = 0; round < 5; round++)
+        {
+            var opened = await Cases.CreateCaseAsync(new CreateCaseRequest { Case = HotlineReport(), RequestId = Rid() }, _as.As(Officer));
+            var tasks = new List<string>();
+            for (var i = 0; i < 4; i++)
+            {
+                tasks.Add((await Wards.AssignTaskAsync(new AssignTaskRequest
+                {
+                    Ward = "wards/hai-chau-1", Case = opened.Name, Assignee = Police, Title = $"Việc {i}", Instructions = "i",
+                    DueTime = In(TimeSpan.FromDays(2)), RequestId = Rid(),
+                }, _as.As(ViceChair))).Name);
+            }
+            var deadline = DateTime.UtcNow.AddSeconds(15);
+            var steps = tasks.Select(t => Tasks.AcceptTaskAsync(new AcceptTaskRequest { Name = t, RequestId = Rid() }, _as.As(Police), deadline).ResponseAsync
+                .ContinueWith(r => r.Exception?.InnerException is RpcException { StatusCode: StatusCode.FailedPrecondition } ? null : r.Exception, TaskScheduler.Default));
+            var close = Cases.CloseCaseAsync(new CloseCaseRequest
+            {
+                Name = opened.Name, Reason = "Chuyển nơi cư trú", Outcome = "Đã bàn giao", CancelOpenTasks = true, RequestId = Rid(),
+            }, _as.As(Officer), deadline).ResponseAsync;
+
+            var closed = await close;
+            Assert.All(await Task.WhenAll(steps), Assert.Null); // accepted, or refused because already cancelled: never stuck
+            Assert.Equal(CaseStep.Closed, closed.Step);
+            foreach (var t in tasks)
+            {
+                Assert.Equal(Coordination.V1.TaskStatus.Cancelled, (await Tasks.GetTaskAsync(new GetTaskRequest { Name = t })).Status);
+            }
+        }
+    }
 }
 
 internal static class MessageExtensions
