@@ -1,0 +1,111 @@
+using Coordination.IntegrationTests.Fuzzing;
+using Coordination.IntegrationTests.Infrastructure;
+using Coordination.Silo.Common;
+using Coordination.V1;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Xunit.Abstractions;
+using Actor = Coordination.Silo.Common.Actor;
+using Task = System.Threading.Tasks.Task;
+
+namespace Coordination.IntegrationTests;
+
+/// <summary>
+/// Malformed input: thousands of bad requests (structured, byte-mutated, hand-written frames,
+/// unknown methods) against a real host over real HTTP/2. Every answer must be a specific status
+/// with its google.rpc details — never INTERNAL or UNKNOWN — and valid calls made in between must
+/// all succeed. COORD_FUZZ_REQUESTS sets the number of bad requests (default 12 000; the long form
+/// runs 100 000), COORD_FUZZ_SEED the seed, COORD_FUZZ_REPORT a file for the figures.
+/// </summary>
+public sealed class MalformedInputFuzzTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string Officer = "users/hai-chau-1-officer";
+    private const string ViceChair = "users/hai-chau-1-vice-chair";
+    private const string Police = "agencies/hai-chau-1-police";
+
+    private TestDatabase _db = null!;
+    private PlatformHost _host = null!;
+    private Credentials _as = null!;
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync();
+        var dataDir = Directory.CreateTempSubdirectory("coord-fuzz-").FullName;
+        // The fuzzer is one client sending as fast as it can: lift the per-credential rate limit so that
+        // no answer is a rate-limit refusal (the limiter itself is covered by LimitsTests).
+        _host = await PlatformHost.StartAsync(_db.ConnectionString, seedDemo: true, dataDir: dataDir, environment: new Dictionary<string, string>
+        {
+            ["Limits__CallsPerSecond"] = "1000000",
+            ["Limits__Burst"] = "1000000",
+        });
+        _as = Credentials.Load(dataDir);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _db.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Bad_requests_get_specific_statuses_never_internal_and_valid_calls_keep_working()
+    {
+        var requests = int.TryParse(Environment.GetEnvironmentVariable("COORD_FUZZ_REQUESTS"), out var n) ? n : 12_000;
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("COORD_FUZZ_SEED"), out var s) ? s : 20261125;
+        var world = await BuildWorld();
+        var identities = new[]
+        {
+            _as.As(Officer),
+            _as.As(ViceChair),
+            _as.As(Police),
+            Bearer(new Actor("users/test-coordinator", "Điều phối viên thử", Actor.CentreCoordinator, "city")),
+            Bearer(new Actor("users/test-auditor", "Kiểm tra viên thử", Actor.Auditor, "city")),
+        };
+
+        var report = await new FuzzRunner(_host, world, identities).RunAsync(seed, requests, workers: 8);
+
+        var summary = report.Summary();
+        output.WriteLine(summary);
+        if (Environment.GetEnvironmentVariable("COORD_FUZZ_REPORT") is { Length: > 0 } path)
+        {
+            await File.WriteAllTextAsync(path, summary);
+        }
+        Assert.False(_host.HasExited, "The host died during fuzzing:\n" + _host.Output);
+        Assert.Equal(requests, report.BadRequests);
+        Assert.True(report.ProblemCount == 0,
+            $"{report.ProblemCount} unacceptable answers (seed {seed}):\n" + string.Join("\n", report.Problems) + "\n" + summary);
+        Assert.Equal(0, report.CodeCount(StatusCode.Internal) + report.CodeCount(StatusCode.Unknown));
+        Assert.True(report.ValidCalls >= requests / 10 && report.ValidOk == report.ValidCalls,
+            $"valid calls failed during fuzzing:\n{string.Join("\n", report.ValidFailures)}\n{summary}");
+        var health = await new Health.HealthClient(_host.Channel).CheckAsync(new HealthCheckRequest());
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
+    }
+
+    private Metadata Bearer(Actor actor) => new() { { "authorization", "Bearer " + _host.TokenFor(actor) } };
+
+    /// <summary>Real cases, tasks, etags and page tokens, so fuzzed requests can name things that exist.</summary>
+    private async Task<FuzzWorld> BuildWorld()
+    {
+        var world = new FuzzWorld();
+        var cases = new CaseService.CaseServiceClient(_host.Channel);
+        var wards = new WardService.WardServiceClient(_host.Channel);
+        for (var i = 0; i < 6; i++)
+        {
+            var opened = await cases.CreateCaseAsync(new CreateCaseRequest { RequestId = $"fuzz-world-{i}", Case = FuzzRunner.ValidCase() }, _as.As(Officer));
+            world.Cases.Add(opened.Name);
+            world.Etags.Add(opened.Etag);
+            var task = await wards.AssignTaskAsync(new AssignTaskRequest
+            {
+                Ward = "wards/hai-chau-1", Case = opened.Name, Assignee = Police, Title = "Xác minh", Instructions = "Xác minh tình hình",
+                DueTime = FuzzRunner.InTwoDays(), RequestId = $"fuzz-task-{i}",
+            }, _as.As(ViceChair));
+            world.Tasks.Add(task.Name);
+            world.Etags.Add(task.Etag);
+        }
+        var page = await cases.ListCasesAsync(new ListCasesRequest { Ward = "wards/hai-chau-1", PageSize = 2 }, _as.As(Officer));
+        world.PageTokens.Add(page.NextPageToken);
+        var tasks = await new TaskService.TaskServiceClient(_host.Channel).ListTasksAsync(new ListTasksRequest { Assignee = Police, PageSize = 2 }, _as.As(Police));
+        world.PageTokens.Add(tasks.NextPageToken);
+        return world;
+    }
+}
