@@ -120,6 +120,8 @@ static async Task RunAsync(string[] args)
         .AddCheck<OrleansHealthCheck>("orleans")
         .AddCheck<PostgresHealthCheck>("postgresql")
         .AddQuartz(o => o.Name = "quartz");
+    // Last, after everything that calls AddGrpc: a body that is not protobuf is INVALID_ARGUMENT, not UNKNOWN.
+    UndecodableRequestGuard.Register(builder.Services);
 
     var app = builder.Build();
     app.UseAuthentication();

@@ -68,7 +68,8 @@ public sealed class MalformedInputFuzzTests(ITestOutputHelper output) : IAsyncLi
         output.WriteLine(summary);
         if (Environment.GetEnvironmentVariable("COORD_FUZZ_REPORT") is { Length: > 0 } path)
         {
-            await File.WriteAllTextAsync(path, summary);
+            await File.WriteAllTextAsync(path, summary + "\n" + string.Join("\n", report.Problems) + "\n" + string.Join("\n", report.ValidFailures));
+            await File.WriteAllTextAsync(path + ".host.log", _host.Output);
         }
         Assert.False(_host.HasExited, "The host died during fuzzing:\n" + _host.Output);
         Assert.Equal(requests, report.BadRequests);

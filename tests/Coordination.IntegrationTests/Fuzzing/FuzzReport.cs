@@ -36,7 +36,7 @@ public sealed class FuzzReport
         _byGenerator.AddOrUpdate(generator, 1, (_, n) => n + 1);
         _byCode.AddOrUpdate(code.ToString(), 1, (_, n) => n + 1);
         _byGeneratorAndCode.AddOrUpdate(generator + " " + code, 1, (_, n) => n + 1);
-        if (problem is not null && Interlocked.Increment(ref _problemCount) <= 40)
+        if (problem is not null && (Interlocked.Increment(ref _problemCount) <= 40 || (generator != "raw" && _problems.Count < 200)))
         {
             _problems.Enqueue($"{problem} — {describe()}");
         }

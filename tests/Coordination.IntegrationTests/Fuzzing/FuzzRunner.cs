@@ -27,11 +27,7 @@ public sealed class FuzzRunner(PlatformHost host, FuzzWorld world, IReadOnlyList
     private static readonly FuzzTarget[] Unary = [.. FuzzTarget.All.Where(t => !t.IsStreaming)];
 
     private readonly StructuredGenerator _structured = new(world);
-    private readonly HttpClient _http = new(new SocketsHttpHandler { EnableMultipleHttp2Connections = true })
-    {
-        DefaultRequestVersion = HttpVersion.Version20,
-        DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-    };
+    private readonly HttpClient _http = new(new SocketsHttpHandler { EnableMultipleHttp2Connections = true });
 
     /// <summary>Sends <paramref name="badRequests"/> bad requests from <paramref name="workers"/> concurrent workers.</summary>
     public async Task<FuzzReport> RunAsync(int seed, int badRequests, int workers)
@@ -174,6 +170,8 @@ public sealed class FuzzRunner(PlatformHost host, FuzzWorld world, IReadOnlyList
         using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{host.GrpcPort}{target.Path}")
         {
             Content = new ByteArrayContent(frame),
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
         request.Headers.TE.Add(new TransferCodingWithQualityHeaderValue("trailers"));
@@ -187,7 +185,7 @@ public sealed class FuzzRunner(PlatformHost host, FuzzWorld world, IReadOnlyList
         try
         {
             using var response = await _http.SendAsync(request);
-            await response.Content.ReadAsByteArrayAsync();
+            var responseBody = await response.Content.ReadAsStringAsync();
             var headers = response.TrailingHeaders.Contains("grpc-status") ? response.TrailingHeaders : response.Headers;
             var trailers = new Metadata();
             foreach (var (name, values) in headers)
@@ -207,7 +205,7 @@ public sealed class FuzzRunner(PlatformHost host, FuzzWorld world, IReadOnlyList
             if (response.StatusCode != HttpStatusCode.OK || !headers.TryGetValues("grpc-status", out var statusValues))
             {
                 code = StatusCode.Unknown;
-                problem = $"HTTP {(int)response.StatusCode} without grpc-status";
+                problem = $"HTTP {(int)response.StatusCode} without grpc-status: {string.Join("; ", response.Headers.Select(h => h.Key + "=" + string.Join(",", h.Value)))} {responseBody}";
             }
             else
             {
