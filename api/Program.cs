@@ -126,6 +126,8 @@ static async Task RunAsync(string[] args)
     var app = builder.Build();
     app.UseAuthentication();
     app.UseAuthorization();
+    // Before grpc-dotnet reads a request: malformed gRPC frames are INVALID_ARGUMENT, not INTERNAL.
+    app.UseMiddleware<GrpcFramingGuard>();
     // Every platform service needs a valid token; health and reflection stay open for probes and tools.
     app.MapGrpcService<DirectoryGrpcService>().RequireAuthorization();
     app.MapGrpcService<CaseGrpcService>().RequireAuthorization();

@@ -116,29 +116,12 @@ public sealed class UndecodableRequestGuard<TService> : IServiceMethodProvider<T
 
     private static RpcException Undecodable(Type type, string what, InvalidProtocolBufferException e)
     {
-        var message = typeof(IMessage).IsAssignableFrom(type) && type.GetProperty("Descriptor", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) is Google.Protobuf.Reflection.MessageDescriptor d
+        var message = type.GetProperty("Descriptor", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) is Google.Protobuf.Reflection.MessageDescriptor d
             ? d.FullName
             : what;
-        return new Status
-        {
-            Code = (int)Code.InvalidArgument,
-            Message = $"The request body is not a {message} in protobuf binary format / nội dung yêu cầu không đọc được.",
-            Details =
-            {
-                Any.Pack(new ErrorInfo { Reason = "INVALID_ARGUMENT", Domain = ErrorInterceptor.Domain }),
-                Any.Pack(new BadRequest
-                {
-                    FieldViolations =
-                    {
-                        new BadRequest.Types.FieldViolation
-                        {
-                            Field = "body",
-                            Description = $"Undecodable {message}: {ErrorInterceptor.Bounded(e.Message)} / không giải mã được.",
-                        },
-                    },
-                }),
-            },
-        }.ToRpcException();
+        return GrpcFramingGuard.BodyStatus(Code.InvalidArgument,
+            $"The request body is not a {message} in protobuf binary format / nội dung yêu cầu không đọc được.",
+            $"Undecodable {message}: {e.Message}").ToRpcException();
     }
 }
 
