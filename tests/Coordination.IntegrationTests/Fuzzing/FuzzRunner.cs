@@ -68,12 +68,13 @@ public sealed class FuzzRunner(PlatformHost host, FuzzWorld world, IReadOnlyList
             return;
         }
         var target = FuzzTarget.All[r.Next(FuzzTarget.All.Count)];
-        var message = _structured.Generate(target.Input, r).ToByteArray();
+        var plausible = r.Next(2) == 0;
+        var message = (plausible ? _structured.Plausible(target.Input, target.Names, r) : _structured.Generate(target.Input, r)).ToByteArray();
         string generator;
         var expect = target.IsStreaming ? Expect.Streaming : Expect.None;
         if (roll < 55)
         {
-            generator = "structured";
+            generator = plausible ? "structured-near-valid" : "structured-random";
         }
         else
         {

@@ -19,6 +19,16 @@ public sealed record FuzzTarget(MethodDescriptor Rpc, Method<byte[], byte[]> Raw
     /// <summary>The gRPC path, e.g. <c>/coordination.v1.CaseService/CreateCase</c>.</summary>
     public string Path => "/" + Raw.FullName.TrimStart('/');
 
+    /// <summary>The collection the request's <c>name</c> field addresses.</summary>
+    public string Names => Rpc.Service.Name switch
+    {
+        "CaseService" => "cases",
+        "TaskService" => "tasks",
+        "DirectoryService" when Rpc.Name.Contains("Cluster", StringComparison.Ordinal) => "clusters",
+        "DirectoryService" when Rpc.Name.Contains("Agenc", StringComparison.Ordinal) => "agencies",
+        _ => "wards",
+    };
+
     /// <summary>Whether the RPC changes state (not a Get/List/Watch).</summary>
     public bool IsMutating => !Rpc.Name.StartsWith("Get", StringComparison.Ordinal)
         && !Rpc.Name.StartsWith("List", StringComparison.Ordinal)

@@ -47,6 +47,87 @@ public sealed class StructuredGenerator(FuzzWorld world)
 
     private static readonly string[] Collections = ["cases", "tasks", "wards", "clusters", "agencies", "users", "events", "audit"];
 
+    /// <summary>
+    /// A request that is right in every field but about one in <paramref name="hostileOneIn"/>: such
+    /// requests pass validation often enough to reach the grains (state machine, etags, idempotency).
+    /// <paramref name="names"/> is the collection the RPC's <c>name</c> field addresses.
+    /// </summary>
+    public IMessage Plausible(MessageDescriptor type, string names, Random r, int hostileOneIn = 6, int depth = 0)
+    {
+        var message = type.Parser.ParseFrom(ByteString.Empty);
+        foreach (var field in type.Fields.InFieldNumberOrder())
+        {
+            if (field.IsMap || r.Next(8) == 0)
+            {
+                continue; // left empty
+            }
+            var hostile = r.Next(hostileOneIn) == 0;
+            object? One() => hostile ? Value(field, r, depth)
+                : field.FieldType == FieldType.Message && field.MessageType.FullName != Timestamp.Descriptor.FullName
+                    && field.MessageType.FullName != FieldMask.Descriptor.FullName
+                    ? depth < MaxDepth ? Plausible(field.MessageType, names, r, hostileOneIn * 2, depth + 1) : null
+                    : PlausibleValue(field, names, r);
+            if (field.IsRepeated)
+            {
+                var list = (IList)field.Accessor.GetValue(message);
+                for (var i = r.Next(1, 3); i > 0; i--)
+                {
+                    if (One() is { } item)
+                    {
+                        list.Add(item);
+                    }
+                }
+            }
+            else if (One() is { } value)
+            {
+                field.Accessor.SetValue(message, value);
+            }
+        }
+        return message;
+    }
+
+    private object? PlausibleValue(FieldDescriptor field, string names, Random r) => field.FieldType switch
+    {
+        FieldType.String => field.Name switch
+        {
+            "name" => names switch
+            {
+                "cases" => Pick(r, [.. world.Cases]),
+                "tasks" => Pick(r, [.. world.Tasks]),
+                "clusters" => Pick(r, world.Clusters),
+                "agencies" => Pick(r, world.Agencies),
+                _ => Pick(r, world.Wards),
+            },
+            "case" or "replaces" => Pick(r, [.. world.Cases]),
+            "ward" or "wards" => Pick(r, world.Wards),
+            "cluster" => Pick(r, world.Clusters),
+            "agency" or "assignee" or "shared_with" or "responsible" => Pick(r, world.Agencies),
+            "etag" => Pick(r, [.. world.Etags]),
+            "request_id" => Guid.NewGuid().ToString(),
+            "page_token" => "",
+            "agency_id" or "id" => "fuzz-" + r.Next(100_000),
+            "phone" => "0905 000 111",
+            "email" => "ubnd@danang.gov.vn",
+            _ => Pick(r, ["Nguyễn Thị Hằng", "Cháu được đưa về nhà bà ngoại.", "Khám và sơ cứu", "Hàng xóm"]),
+        },
+        FieldType.Bool => r.Next(2) == 0,
+        FieldType.Int32 or FieldType.SInt32 or FieldType.SFixed32 => field.Name switch
+        {
+            "year" => 2016,
+            "month" => r.Next(1, 13),
+            "day" => r.Next(1, 29),
+            "page_size" => r.Next(1, 20),
+            _ => r.Next(1, 15),
+        },
+        FieldType.Int64 or FieldType.SInt64 or FieldType.SFixed64 => (long)r.Next(0, 5),
+        FieldType.Enum => System.Enum.ToObject(field.EnumType.ClrType,
+            field.EnumType.Values.Count > 1 ? field.EnumType.Values[r.Next(1, field.EnumType.Values.Count)].Number : 0),
+        FieldType.Message when field.MessageType.FullName == Timestamp.Descriptor.FullName =>
+            Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddHours(r.Next(-48, 96))),
+        FieldType.Message when field.MessageType.FullName == FieldMask.Descriptor.FullName => Mask(field, r),
+        _ => Value(field, r, MaxDepth),
+    };
+
     /// <summary>A new message of type <paramref name="type"/> with random fields.</summary>
     public IMessage Generate(MessageDescriptor type, Random r, int depth = 0)
     {
