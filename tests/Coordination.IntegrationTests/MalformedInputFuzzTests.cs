@@ -80,6 +80,18 @@ public sealed class MalformedInputFuzzTests(ITestOutputHelper output) : IAsyncLi
             $"valid calls failed during fuzzing:\n{string.Join("\n", report.ValidFailures)}\n{summary}");
         var health = await new Health.HealthClient(_host.Channel).CheckAsync(new HealthCheckRequest());
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
+
+        // The audit trail survived too (bad requests are audited as well, with the names they sent):
+        // a call made now reaches audit_events within seconds.
+        var after = await new CaseService.CaseServiceClient(_host.Channel)
+            .CreateCaseAsync(new CreateCaseRequest { RequestId = "fuzz-after", Case = FuzzRunner.ValidCase() }, _as.As(Officer));
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        long audited;
+        while ((audited = await _db.ScalarAsync<long>($"select count(*) from audit_events where resource = '{after.Name}'")) == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+        Assert.True(audited > 0, "The audit log stopped writing during fuzzing:\n" + _host.Output[^Math.Min(_host.Output.Length, 4000)..]);
     }
 
     private Metadata Bearer(Actor actor) => new() { { "authorization", "Bearer " + _host.TokenFor(actor) } };
