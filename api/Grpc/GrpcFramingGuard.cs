@@ -44,10 +44,7 @@ public sealed class GrpcFramingGuard(RequestDelegate next, IOptions<GrpcServiceO
             await Reject(context, Code.InvalidArgument, $"The request ended inside the 5-byte gRPC message header ({buffer.Length} bytes).");
             return;
         }
-        var header = new byte[HeaderSize];
-        buffer.Slice(0, HeaderSize).CopyTo(header);
-        var flag = header[0];
-        var length = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(1));
+        var (flag, length) = ReadHeader(buffer);
         reader.AdvanceTo(buffer.Start);
         if (flag > 1)
         {
@@ -77,41 +74,47 @@ public sealed class GrpcFramingGuard(RequestDelegate next, IOptions<GrpcServiceO
                 : "Data follows the request message; this method takes exactly one message.");
             return;
         }
+        var provider = flag == 1 ? options.Value.CompressionProviders.FirstOrDefault(p => p.EncodingName == encoding) : null;
+        if (provider is null)
+        {
+            // Well-formed, or compressed with an encoding the host does not support (grpc-dotnet answers
+            // UNIMPLEMENTED with the encodings it accepts): leave every byte in the pipe (examined, not
+            // consumed) for grpc-dotnet to read.
+            reader.AdvanceTo(buffer.Start, buffer.End);
+            await next(context);
+            return;
+        }
         var payload = buffer.Slice(HeaderSize).ToArray();
         reader.AdvanceTo(buffer.End);
-        if (flag == 1)
+        byte[]? decompressed;
+        try
         {
-            var provider = options.Value.CompressionProviders.FirstOrDefault(p => p.EncodingName == encoding);
-            if (provider is null)
-            {
-                // Unsupported encoding: grpc-dotnet answers UNIMPLEMENTED with the encodings it accepts.
-                context.Request.Body = new MemoryStream([.. header, .. payload]);
-                await next(context);
-                return;
-            }
-            byte[]? decompressed;
-            try
-            {
-                decompressed = Decompress(provider, payload, limit);
-            }
-            catch (InvalidDataException e)
-            {
-                await Reject(context, Code.InvalidArgument, $"The message does not decompress as {encoding}: {e.Message}");
-                return;
-            }
-            if (decompressed is null)
-            {
-                await Reject(context, Code.ResourceExhausted, $"The decompressed message is larger than the limit of {limit} bytes.");
-                return;
-            }
-            payload = decompressed;
-            context.Request.Headers.Remove("grpc-encoding");
+            decompressed = Decompress(provider, payload, limit);
         }
-        var frame = new byte[HeaderSize + payload.Length];
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)payload.Length);
-        payload.CopyTo(frame, HeaderSize);
+        catch (InvalidDataException e)
+        {
+            await Reject(context, Code.InvalidArgument, $"The message does not decompress as {encoding}: {e.Message}");
+            return;
+        }
+        if (decompressed is null)
+        {
+            await Reject(context, Code.ResourceExhausted, $"The decompressed message is larger than the limit of {limit} bytes.");
+            return;
+        }
+        // Passed on uncompressed, so grpc-dotnet does not decompress it again.
+        context.Request.Headers.Remove("grpc-encoding");
+        var frame = new byte[HeaderSize + decompressed.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)decompressed.Length);
+        decompressed.CopyTo(frame, HeaderSize);
         context.Request.Body = new MemoryStream(frame);
         await next(context);
+    }
+
+    private static (byte Flag, uint Length) ReadHeader(ReadOnlySequence<byte> buffer)
+    {
+        Span<byte> header = stackalloc byte[HeaderSize];
+        buffer.Slice(0, HeaderSize).CopyTo(header);
+        return (header[0], BinaryPrimitives.ReadUInt32BigEndian(header[1..]));
     }
 
     // Null when the output passes the limit: a small body that inflates hugely (a "zip bomb").

@@ -94,6 +94,26 @@ public sealed class MalformedInputFuzzTests(ITestOutputHelper output) : IAsyncLi
         Assert.True(audited > 0, "The audit log stopped writing during fuzzing:\n" + _host.Output[^Math.Min(_host.Output.Length, 4000)..]);
     }
 
+    [Fact]
+    public async Task A_request_id_reused_for_a_reassignment_answers_with_the_task_instead_of_failing()
+    {
+        // Found by the fuzzer (seed 20261125, request #86322): the task grain took the reused id for a
+        // retried reassignment and looked up a replacement that did not exist (UNKNOWN).
+        var world = await BuildWorld();
+        var tasks = new TaskService.TaskServiceClient(_host.Channel);
+        var task = world.Tasks[0];
+        await tasks.AcceptTaskAsync(new AcceptTaskRequest { Name = task, RequestId = "reused-id" }, _as.As(Police));
+
+        var answer = await tasks.ReassignTaskAsync(new ReassignTaskRequest
+        {
+            Name = task, Assignee = "agencies/danang-swc", Reason = "Chuyển Trung tâm", RequestId = "reused-id",
+        }, _as.As(ViceChair));
+
+        Assert.Equal(task, answer.Name);
+        Assert.Equal(Police, answer.Assignee);
+        Assert.Equal("", answer.ReplacedBy);
+    }
+
     private Metadata Bearer(Actor actor) => new() { { "authorization", "Bearer " + _host.TokenFor(actor) } };
 
     /// <summary>Real cases, tasks, etags and page tokens, so fuzzed requests can name things that exist.</summary>

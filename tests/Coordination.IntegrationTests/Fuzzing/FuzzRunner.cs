@@ -140,7 +140,7 @@ public sealed class FuzzRunner(PlatformHost host, FuzzWorld world, IReadOnlyList
     {
         var target = Unary[r.Next(Unary.Length)];
         var message = _structured.Generate(target.Input, r).ToByteArray();
-        var variant = r.Next(9);
+        var variant = r.Next(11);
         string? encoding = null;
         var expect = Expect.None;
         byte[] frame = variant switch
@@ -153,7 +153,9 @@ public sealed class FuzzRunner(PlatformHost host, FuzzWorld world, IReadOnlyList
             5 => [.. Frame(0, (uint)message.Length, message)[..r.Next(0, 5)]], // header cut short
             6 => [.. Frame(0, (uint)message.Length, message), .. Frame(0, (uint)message.Length, message)], // two messages
             7 => Frame(1, (uint)message.Length, message), // an encoding the host does not support
-            _ => Frame(0, uint.MaxValue, message), // a length over the limit
+            8 => Frame(0, uint.MaxValue, message), // a length over the limit
+            9 => Frame(1, Gzip(message)), // really gzip: decoded, then judged like any request
+            _ => Frame(1, GzipBomb), // a few KiB that inflate past the 4 MiB limit
         };
         if (variant == 3)
         {
@@ -167,6 +169,11 @@ public sealed class FuzzRunner(PlatformHost host, FuzzWorld world, IReadOnlyList
         else if (variant == 8)
         {
             expect = Expect.Oversized;
+        }
+        else if (variant >= 9)
+        {
+            encoding = "gzip";
+            expect = variant == 10 ? Expect.Oversized : Expect.None;
         }
         using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{host.GrpcPort}{target.Path}")
         {
@@ -221,6 +228,20 @@ public sealed class FuzzRunner(PlatformHost host, FuzzWorld world, IReadOnlyList
             problem = "HTTP request failed: " + e.Message;
         }
         report.Record("frame", code, problem, () => $"#{index} {target.Path} frame variant {variant} {Hex(frame)}");
+    }
+
+    private static readonly byte[] GzipBomb = Gzip(new byte[5 * 1024 * 1024]);
+
+    private static byte[] Frame(byte flag, byte[] message) => Frame(flag, (uint)message.Length, message);
+
+    private static byte[] Gzip(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Fastest))
+        {
+            gzip.Write(data);
+        }
+        return output.ToArray();
     }
 
     private static byte[] Frame(byte flag, uint length, byte[] message)
