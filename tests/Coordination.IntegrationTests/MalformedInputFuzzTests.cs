@@ -2,6 +2,9 @@ using Coordination.IntegrationTests.Fuzzing;
 using Coordination.IntegrationTests.Infrastructure;
 using Coordination.Silo.Common;
 using Coordination.V1;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Xunit.Abstractions;
@@ -92,6 +95,45 @@ public sealed class MalformedInputFuzzTests(ITestOutputHelper output) : IAsyncLi
             await Task.Delay(200);
         }
         Assert.True(audited > 0, "The audit log stopped writing during fuzzing:\n" + _host.Output[^Math.Min(_host.Output.Length, 4000)..]);
+    }
+
+    [Fact]
+    public async Task Malformed_frames_and_undecodable_bodies_are_refused_naming_the_body()
+    {
+        var runner = new FuzzRunner(_host, new FuzzWorld(), [_as.As(Officer)]);
+        var get = new GetWardRequest { Name = "wards/hai-chau-1" }.ToByteArray();
+        var cases = new (string What, byte[] Frame, string? Encoding, StatusCode Code)[]
+        {
+            ("well-formed", FuzzRunner.Frame(0, get), null, StatusCode.OK),
+            ("real gzip", FuzzRunner.Frame(1, FuzzRunner.Gzip(get)), "gzip", StatusCode.OK),
+            ("length longer than the body", FuzzRunner.Frame(0, (uint)get.Length + 10, get), null, StatusCode.InvalidArgument),
+            ("length shorter than the body", FuzzRunner.Frame(0, (uint)get.Length - 2, get), null, StatusCode.InvalidArgument),
+            ("two messages for a unary method", [.. FuzzRunner.Frame(0, get), .. FuzzRunner.Frame(0, get)], null, StatusCode.InvalidArgument),
+            ("header cut short", [0, 0, 0], null, StatusCode.InvalidArgument),
+            ("compressed flag without grpc-encoding", FuzzRunner.Frame(1, get), null, StatusCode.InvalidArgument),
+            ("compressed flag 2", FuzzRunner.Frame(2, get), null, StatusCode.InvalidArgument),
+            ("gzip that is not gzip", FuzzRunner.Frame(1, get), "gzip", StatusCode.InvalidArgument),
+            ("not a protobuf message", FuzzRunner.Frame(0, [0x0A, 0xFF]), null, StatusCode.InvalidArgument),
+            ("length over the limit", FuzzRunner.Frame(0, uint.MaxValue, get), null, StatusCode.ResourceExhausted),
+            ("gzip bomb", FuzzRunner.Frame(1, FuzzRunner.GzipBomb), "gzip", StatusCode.ResourceExhausted),
+            ("unsupported encoding", FuzzRunner.Frame(1, get), "x-unknown", StatusCode.Unimplemented),
+        };
+        foreach (var (what, frame, encoding, code) in cases)
+        {
+            var (status, trailers, problem) = await runner.SendFrameAsync("/coordination.v1.DirectoryService/GetWard", frame, _as.As(Officer), encoding);
+            Assert.True(problem is null, $"{what}: {problem}");
+            Assert.True(status.StatusCode == code, $"{what}: expected {code}, got {status.StatusCode} ({status.Detail})");
+            if (code is StatusCode.InvalidArgument or StatusCode.ResourceExhausted)
+            {
+                var badRequest = new RpcException(status, trailers).GetRpcStatus()?.GetDetail<BadRequest>();
+                Assert.True(badRequest is not null, $"{what}: no BadRequest");
+                Assert.Equal("body", Assert.Single(badRequest.FieldViolations).Field);
+            }
+        }
+
+        // A decodable message with a timestamp outside 0001–9999: the field is named.
+        await RpcAssert.FailsWithFields(() => new TaskService.TaskServiceClient(_host.Channel).ListTasksAsync(
+            new ListTasksRequest { DueBefore = new Timestamp { Seconds = long.MaxValue } }, _as.As(Officer)).ResponseAsync, "due_before");
     }
 
     [Fact]

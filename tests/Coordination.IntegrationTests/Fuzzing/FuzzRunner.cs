@@ -175,7 +175,20 @@ public sealed class FuzzRunner(PlatformHost host, FuzzWorld world, IReadOnlyList
             encoding = "gzip";
             expect = variant == 10 ? Expect.Oversized : Expect.None;
         }
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{host.GrpcPort}{target.Path}")
+        var (status, trailers, httpProblem) = await SendFrameAsync(target.Path, frame, identity, encoding);
+        var problem = httpProblem ?? FuzzReport.Judge(status, trailers, expect);
+        var code = status.StatusCode;
+        report.Record("frame", code, problem, () => $"#{index} {target.Path} frame variant {variant} {Hex(frame)}");
+    }
+
+    /// <summary>
+    /// Posts <paramref name="frame"/> as the whole body of a gRPC call over HTTP/2 (prior knowledge);
+    /// the answer's status and trailers, or a description of an answer that is not gRPC at all.
+    /// </summary>
+    public async Task<(GrpcStatus Status, Metadata Trailers, string? HttpProblem)> SendFrameAsync(
+        string path, byte[] frame, Metadata identity, string? encoding)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{host.GrpcPort}{path}")
         {
             Content = new ByteArrayContent(frame),
             Version = HttpVersion.Version20,
@@ -188,8 +201,6 @@ public sealed class FuzzRunner(PlatformHost host, FuzzWorld world, IReadOnlyList
         {
             request.Headers.TryAddWithoutValidation("grpc-encoding", encoding);
         }
-        StatusCode code;
-        string? problem;
         try
         {
             using var response = await _http.SendAsync(request);
@@ -212,29 +223,25 @@ public sealed class FuzzRunner(PlatformHost host, FuzzWorld world, IReadOnlyList
             }
             if (response.StatusCode != HttpStatusCode.OK || !headers.TryGetValues("grpc-status", out var statusValues))
             {
-                code = StatusCode.Unknown;
-                problem = $"HTTP {(int)response.StatusCode} without grpc-status: {string.Join("; ", response.Headers.Select(h => h.Key + "=" + string.Join(",", h.Value)))} {responseBody}";
+                return (new GrpcStatus(StatusCode.Unknown, ""), trailers, $"HTTP {(int)response.StatusCode} without grpc-status: {string.Join("; ", response.Headers.Select(h => h.Key + "=" + string.Join(",", h.Value)))} {responseBody}");
             }
-            else
-            {
-                code = (StatusCode)int.Parse(statusValues.First());
-                var detail = headers.TryGetValues("grpc-message", out var m) ? Uri.UnescapeDataString(m.First()) : "";
-                problem = FuzzReport.Judge(new GrpcStatus(code, detail), trailers, expect);
-            }
+            var detail = headers.TryGetValues("grpc-message", out var m) ? Uri.UnescapeDataString(m.First()) : "";
+            return (new GrpcStatus((StatusCode)int.Parse(statusValues.First()), detail), trailers, null);
         }
         catch (HttpRequestException e)
         {
-            code = StatusCode.Unavailable;
-            problem = "HTTP request failed: " + e.Message;
+            return (new GrpcStatus(StatusCode.Unavailable, e.Message), new Metadata(), "HTTP request failed: " + e.Message);
         }
-        report.Record("frame", code, problem, () => $"#{index} {target.Path} frame variant {variant} {Hex(frame)}");
     }
 
-    private static readonly byte[] GzipBomb = Gzip(new byte[5 * 1024 * 1024]);
+    /// <summary>5 MiB of zeros, gzipped (a few KiB).</summary>
+    public static readonly byte[] GzipBomb = Gzip(new byte[5 * 1024 * 1024]);
 
-    private static byte[] Frame(byte flag, byte[] message) => Frame(flag, (uint)message.Length, message);
+    /// <summary>A gRPC frame: flag, big-endian length, message.</summary>
+    public static byte[] Frame(byte flag, byte[] message) => Frame(flag, (uint)message.Length, message);
 
-    private static byte[] Gzip(byte[] data)
+    /// <summary>gzip of <paramref name="data"/>.</summary>
+    public static byte[] Gzip(byte[] data)
     {
         using var output = new MemoryStream();
         using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Fastest))
@@ -244,7 +251,8 @@ public sealed class FuzzRunner(PlatformHost host, FuzzWorld world, IReadOnlyList
         return output.ToArray();
     }
 
-    private static byte[] Frame(byte flag, uint length, byte[] message)
+    /// <summary>A gRPC frame whose header says <paramref name="length"/>, whatever the message's length.</summary>
+    public static byte[] Frame(byte flag, uint length, byte[] message)
     {
         var frame = new byte[5 + message.Length];
         frame[0] = flag;
