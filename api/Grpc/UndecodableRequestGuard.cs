@@ -1,11 +1,9 @@
 using System.Reflection;
 using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 using Microsoft.AspNetCore.Routing;
-using Status = Google.Rpc.Status;
 using Type = System.Type;
 
 namespace Coordination.Api.Grpc;
