@@ -120,10 +120,14 @@ static async Task RunAsync(string[] args)
         .AddCheck<OrleansHealthCheck>("orleans")
         .AddCheck<PostgresHealthCheck>("postgresql")
         .AddQuartz(o => o.Name = "quartz");
+    // Last, after everything that calls AddGrpc: a body that is not protobuf is INVALID_ARGUMENT, not UNKNOWN.
+    UndecodableRequestGuard.Register(builder.Services);
 
     var app = builder.Build();
     app.UseAuthentication();
     app.UseAuthorization();
+    // Before grpc-dotnet reads a request: malformed gRPC frames are INVALID_ARGUMENT, not INTERNAL.
+    app.UseMiddleware<GrpcFramingGuard>();
     // Every platform service needs a valid token; health and reflection stay open for probes and tools.
     app.MapGrpcService<DirectoryGrpcService>().RequireAuthorization();
     app.MapGrpcService<CaseGrpcService>().RequireAuthorization();

@@ -19,7 +19,29 @@ public sealed partial class AuditLog(NpgsqlDataSource db, ILogger<AuditLog> logg
         new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
 
     /// <summary>Queues a record.</summary>
-    public ValueTask AppendAsync(AuditRecord record) => _queue.Writer.WriteAsync(record);
+    public ValueTask AppendAsync(AuditRecord record) => _queue.Writer.WriteAsync(record with
+    {
+        Principal = Storable(record.Principal),
+        Role = Storable(record.Role),
+        Scope = Storable(record.Scope),
+        Resource = Storable(record.Resource),
+    });
+
+    /// <summary>
+    /// Rejected calls are audited too, with the resource name as the caller sent it: PostgreSQL text
+    /// cannot hold U+0000, and one such row used to fail its whole batch forever (the queue then
+    /// filled and every audited call waited). Names are also bounded: a valid one is far shorter.
+    /// </summary>
+    private static string Storable(string text)
+    {
+        if (text.Length > MaxTextLength)
+        {
+            text = string.Concat(text.AsSpan(0, char.IsHighSurrogate(text[MaxTextLength - 1]) ? MaxTextLength - 1 : MaxTextLength), "…");
+        }
+        return text.Contains('\0', StringComparison.Ordinal) ? text.Replace('\0', '\uFFFD') : text;
+    }
+
+    private const int MaxTextLength = 300;
 
     /// <inheritdoc/>
     public override async Task StopAsync(CancellationToken cancellationToken)

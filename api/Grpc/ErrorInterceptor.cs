@@ -1,4 +1,5 @@
 using Coordination.Silo.Common;
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
@@ -24,6 +25,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
     {
         try
         {
+            RequestValidation.CheckWireValues((IMessage)request);
             return await continuation(request, context);
         }
         catch (Exception e) when (Translate(e, context.Method) is { } rpc)
@@ -39,6 +41,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
     {
         try
         {
+            RequestValidation.CheckWireValues((IMessage)request);
             await continuation(request, responseStream, context);
         }
         catch (Exception e) when (Translate(e, context.Method) is { } rpc)
@@ -56,7 +59,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
             case InvalidArgumentException invalid:
                 var badRequest = new BadRequest();
                 badRequest.FieldViolations.AddRange(invalid.Violations.Select(v =>
-                    new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
+                    new BadRequest.Types.FieldViolation { Field = Bounded(v.Field), Description = Bounded(v.Description) }));
                 return Build(Code.InvalidArgument, invalid, Any.Pack(badRequest));
             case NotFoundException notFound:
                 return Build(Code.NotFound, notFound);
@@ -85,11 +88,29 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
 
     private static RpcException Build(Code code, CoordinationException e, params Any[] details)
     {
-        var status = new Status { Code = (int)code, Message = e.Message };
+        var status = new Status { Code = (int)code, Message = Bounded(e.Message) };
         status.Details.Add(Any.Pack(new ErrorInfo { Reason = e.Reason, Domain = Domain }));
         status.Details.AddRange(details);
         return status.ToRpcException();
     }
+
+    /// <summary>
+    /// Messages may quote what the caller sent (a name, an id). Unbounded, a 4 MB name would become a
+    /// response header larger than clients accept (HTTP/2 header lists are commonly capped at 64 KiB,
+    /// and an over-size header makes the client drop the whole connection, other calls included).
+    /// </summary>
+    internal static string Bounded(string text)
+    {
+        if (text.Length <= MaxMessageLength)
+        {
+            return text;
+        }
+        // Never cut a surrogate pair in half.
+        var cut = char.IsHighSurrogate(text[MaxMessageLength - 1]) ? MaxMessageLength - 1 : MaxMessageLength;
+        return string.Concat(text.AsSpan(0, cut), "…");
+    }
+
+    private const int MaxMessageLength = 1000;
 
     private static bool IsDatabaseUnavailable(Exception e)
     {

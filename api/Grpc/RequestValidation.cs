@@ -1,7 +1,11 @@
+using System.Collections;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Coordination.Silo.Common;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using Google.Protobuf.WellKnownTypes;
 
 namespace Coordination.Api.Grpc;
 
@@ -151,6 +155,89 @@ public sealed partial class RequestValidation
         }
         return (size, token.After);
     }
+
+    /// <summary>
+    /// Checks what no service method checks itself, in every field of any request: timestamps must be
+    /// valid (0001-01-01 to 9999-12-31, nanos 0–999 999 999; converting others throws), and text must
+    /// be Unicode that NFC normalisation accepts and PostgreSQL can store (no U+0000).
+    /// </summary>
+    public static void CheckWireValues(IMessage request)
+    {
+        var v = new RequestValidation();
+        v.WireValues(request, "", 0);
+        v.ThrowIfAny();
+    }
+
+    private void WireValues(IMessage message, string path, int depth)
+    {
+        // Parsing already limits nesting to 100 levels; the check stops well before that.
+        if (depth > 32 || _violations.Count >= 20)
+        {
+            return;
+        }
+        if (message is Timestamp t)
+        {
+            if (t.Seconds is < MinTimestampSeconds or > MaxTimestampSeconds || t.Nanos is < 0 or > 999_999_999)
+            {
+                Add(path, "Not a valid time (years 0001–9999, nanos 0–999999999) / thời điểm không hợp lệ.");
+            }
+            return;
+        }
+        foreach (var field in message.Descriptor.Fields.InFieldNumberOrder())
+        {
+            if (field.FieldType is not (FieldType.String or FieldType.Message) || field.IsMap)
+            {
+                continue;
+            }
+            var name = path.Length == 0 ? field.Name : path + "." + field.Name;
+            var value = field.Accessor.GetValue(message);
+            if (field.IsRepeated)
+            {
+                var i = 0;
+                foreach (var item in (IEnumerable)value)
+                {
+                    WireValue(item, $"{name}[{i++}]", depth);
+                }
+            }
+            else
+            {
+                WireValue(value, name, depth);
+            }
+        }
+    }
+
+    private void WireValue(object? value, string path, int depth)
+    {
+        switch (value)
+        {
+            case string s when s.Contains('\0', StringComparison.Ordinal):
+                Add(path, "Must not contain the NUL character (U+0000) / không được chứa ký tự NUL.");
+                break;
+            case string s when !IsNormalizable(s):
+                Add(path, "Contains code points that are not valid Unicode text / chứa ký tự không hợp lệ.");
+                break;
+            case IMessage nested:
+                WireValues(nested, path, depth + 1);
+                break;
+        }
+    }
+
+    private static bool IsNormalizable(string s)
+    {
+        try
+        {
+            _ = s.IsNormalized(NormalizationForm.FormC);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    // google.protobuf.Timestamp's range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
+    private const long MinTimestampSeconds = -62_135_596_800;
+    private const long MaxTimestampSeconds = 253_402_300_799;
 
     [GeneratedRegex("^[a-z][a-z0-9-]{2,62}$")]
     private static partial Regex IdPattern();

@@ -151,7 +151,9 @@ public sealed class TaskGrain : Grain, ITaskGrain
         var r = _state.State.Record ?? throw new NotFoundException(Name);
         if (_state.State.Requests.Find(call.RequestId) is not null)
         {
-            return await GrainFactory.GetGrain<ITaskGrain>(r.ReplacedBy).Get() ?? r;
+            // A retry answers with the replacement; an id first used for another step of this task
+            // (no replacement then) answers with the task, as every other repeated request does.
+            return r.ReplacedBy.Length > 0 ? await GrainFactory.GetGrain<ITaskGrain>(r.ReplacedBy).Get() ?? r : r;
         }
         var next = Authorize(r, TaskAction.Reassign, call.Actor);
         if (assigneeAgencyId == r.Spec.AssigneeAgencyId)

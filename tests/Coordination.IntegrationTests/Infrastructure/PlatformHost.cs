@@ -87,6 +87,13 @@ public sealed partial class PlatformHost : IAsyncDisposable
     /// <summary>Everything the process printed so far (for failure messages).</summary>
     public string Output { get { lock (_output) { return _output.ToString(); } } }
 
+    /// <summary>The host process's resident set size in bytes.</summary>
+    public long ResidentSetBytes()
+    {
+        _process.Refresh();
+        return _process.WorkingSet64;
+    }
+
     /// <summary>Whether the process has exited.</summary>
     public bool HasExited => _process.HasExited;
 
