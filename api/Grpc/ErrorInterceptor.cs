@@ -69,14 +69,16 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
             case CoordinationException other:
                 return Build(Code.FailedPrecondition, other);
         }
-        if (IsDatabaseUnavailable(e))
+        if (UnavailableReason(e) is { } reason)
         {
-            LogUnavailable(logger, method, e.GetType().Name);
+            LogUnavailable(logger, method, reason, e.GetType().Name);
             return new Status
             {
                 Code = (int)Code.Unavailable,
-                Message = "The database is unavailable; retry shortly / cơ sở dữ liệu tạm thời không truy cập được, hãy thử lại.",
-                Details = { Any.Pack(new ErrorInfo { Reason = "DATABASE_UNAVAILABLE", Domain = Domain }) },
+                Message = reason == DatabaseUnavailable
+                    ? "The database is unavailable; retry shortly / cơ sở dữ liệu tạm thời không truy cập được, hãy thử lại."
+                    : "A platform node is unavailable; retry shortly / một máy chủ của hệ thống tạm thời không truy cập được, hãy thử lại.",
+                Details = { Any.Pack(new ErrorInfo { Reason = reason, Domain = Domain }) },
             }.ToRpcException();
         }
         LogInternal(logger, method, e);
@@ -91,20 +93,28 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         return status.ToRpcException();
     }
 
-    private static bool IsDatabaseUnavailable(Exception e)
+    private const string DatabaseUnavailable = "DATABASE_UNAVAILABLE";
+
+    private static string? UnavailableReason(Exception e)
     {
         for (var x = e; x is not null; x = x.InnerException)
         {
             if (x is NpgsqlException { IsTransient: true } or TimeoutException or System.Net.Sockets.SocketException)
             {
-                return true;
+                return DatabaseUnavailable;
+            }
+            // A silo that died or is being declared dead: calls to its grains fail until the cluster
+            // moves them to a survivor (seconds), so the caller should retry — UNAVAILABLE, not INTERNAL.
+            if (x is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException)
+            {
+                return "NODE_UNAVAILABLE";
             }
         }
-        return false;
+        return null;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} failed: database unavailable ({ExceptionType})")]
-    private static partial void LogUnavailable(ILogger logger, string method, string exceptionType);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} failed: {Reason} ({ExceptionType})")]
+    private static partial void LogUnavailable(ILogger logger, string method, string reason, string exceptionType);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Method} failed unexpectedly")]
     private static partial void LogInternal(ILogger logger, string method, Exception exception);
