@@ -51,10 +51,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
                     var cases = new CaseService.CaseServiceClient(via!.Channel);
                     for (var i = 0; i < 8; i++)
                     {
-                        var request = NewCase();
-                        var opened = await cases.CreateCaseAsync(request, load.Credentials["users/hai-chau-1-officer"]);
-                        Logged(load.Log, request, opened.Name, null);
-                        probes.Add(opened.Name);
+                        probes.Add((await load.CreateCaseLoggedAsync(cases, NewCase(), load.Credentials["users/hai-chau-1-officer"])).Name);
                     }
                 }
 
@@ -119,9 +116,8 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         {
             var roundStart = sinceKill.Elapsed;
             // The intake is a write like any other: it goes to the write log and is verified at the end.
-            var intake = NewCase();
             var calls = probes.Select(p => (Task)cases.GetCaseAsync(new GetCaseRequest { Name = p }, officer, DateTime.UtcNow.AddSeconds(3)).ResponseAsync)
-                .Append(LoggedCreate(cases, intake, officer, load.Log)).ToList();
+                .Append(load.CreateCaseLoggedAsync(cases, NewCase(), officer, DateTime.UtcNow.AddSeconds(3))).ToList();
             var ok = true;
             foreach (var call in calls)
             {
@@ -155,26 +151,6 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         }
         throw new Xunit.Sdk.XunitException($"The survivor did not serve every call for 5 s within 45 s of the kill; failures: {string.Join(", ", failures)}\n{survivor.Output}");
     }
-
-    private static async Task LoggedCreate(CaseService.CaseServiceClient cases, CreateCaseRequest request, Metadata officer, WriteLog log)
-    {
-        try
-        {
-            var opened = await cases.CreateCaseAsync(request, officer, DateTime.UtcNow.AddSeconds(3));
-            Logged(log, request, opened.Name, null);
-        }
-        catch (RpcException e)
-        {
-            Logged(log, request, "", e.StatusCode);
-            throw;
-        }
-    }
-
-    private static void Logged(WriteLog log, CreateCaseRequest request, string name, StatusCode? failure) => log.Append(new WriteRecord
-    {
-        RequestId = request.RequestId, Method = "CreateCase", Target = request.Case.Ward, Name = name, Acknowledged = failure is null,
-        Status = failure?.ToString() ?? "OK", Attempts = 1, Time = DateTimeOffset.UtcNow,
-    });
 
     private async Task WaitForActiveMembersAsync(int count)
     {

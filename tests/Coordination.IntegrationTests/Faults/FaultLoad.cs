@@ -63,6 +63,30 @@ public sealed class FaultLoad : IAsyncDisposable
         }
     }
 
+    /// <summary>An intake made by the test itself (a probe), recorded in the write log like the load's own.</summary>
+    public async Task<Coordination.V1.Case> CreateCaseLoggedAsync(Coordination.V1.CaseService.CaseServiceClient cases, Coordination.V1.CreateCaseRequest request, Grpc.Core.Metadata headers, DateTime? deadline = null)
+    {
+        try
+        {
+            var opened = await cases.CreateCaseAsync(request, headers, deadline);
+            Log.Append(new WriteRecord
+            {
+                RequestId = request.RequestId, Method = "CreateCase", Target = request.Case.Ward, Name = opened.Name, Acknowledged = true,
+                Status = "OK", Attempts = 1, Time = DateTimeOffset.UtcNow,
+            });
+            return opened;
+        }
+        catch (Grpc.Core.RpcException e)
+        {
+            Log.Append(new WriteRecord
+            {
+                RequestId = request.RequestId, Method = "CreateCase", Target = request.Case.Ward, Acknowledged = false,
+                Status = e.StatusCode.ToString(), Attempts = 1, Time = DateTimeOffset.UtcNow,
+            });
+            throw;
+        }
+    }
+
     /// <summary>Stops starting new operations and waits for those in flight (their retries included).</summary>
     public async Task StopAsync()
     {
