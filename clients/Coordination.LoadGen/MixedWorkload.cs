@@ -340,7 +340,9 @@ public sealed class MixedWorkload
             }
             _recorder.Record(method, Stopwatch.GetElapsedTime(t0), code.ToString());
             var retryable = code is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted;
-            if (!retryable || DateTime.UtcNow + pause > giveUpAt || ct.IsCancellationRequested)
+            // The end of the run does not cut retries short: each logged write ends acknowledged or
+            // definitely given up, never abandoned half-way.
+            if (!retryable || DateTime.UtcNow + pause > giveUpAt)
             {
                 Interlocked.Increment(ref _writesUnacked);
                 _log?.Append(new WriteRecord

@@ -71,7 +71,8 @@ public sealed record RunResult(string Scenario, int Concurrency, double Seconds,
     public string Format()
     {
         var b = new StringBuilder();
-        b.AppendLine(CultureInfo.InvariantCulture, $"scenario {Scenario}, concurrency {Concurrency}, {Seconds:F0} s: {TotalPerSecond:F0} calls/s");
+        var load = Rate > 0 ? $"open loop at {Rate:F0} calls/s" : $"concurrency {Concurrency}";
+        b.AppendLine(CultureInfo.InvariantCulture, $"scenario {Scenario}, {load}, {Seconds:F0} s: {TotalPerSecond:F0} calls/s");
         b.AppendLine("method                     calls     /s      p50 ms   p95 ms   p99 ms");
         foreach (var m in Methods)
         {

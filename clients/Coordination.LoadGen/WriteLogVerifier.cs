@@ -118,13 +118,54 @@ public static class WriteLogVerifier
             }
         }
 
+        // The feed: each acknowledged assignment is in its agency's feed, once (appended durably
+        // before the assignment was acknowledged).
+        var assigned = new Dictionary<string, int>();
+        foreach (var ward in wards)
+        {
+            var agency = $"agencies/{ward}-police";
+            var partner = new PartnerService.PartnerServiceClient(channel);
+            long after = 0;
+            while (true)
+            {
+                var page = await Patiently(() => partner.ListEventsAsync(
+                    new ListEventsRequest { Agency = agency, AfterSequence = after, PageSize = 500 }, creds[agency], Deadline(), ct).ResponseAsync, ct);
+                if (page.Events.Count == 0)
+                {
+                    break;
+                }
+                foreach (var e in page.Events.Where(e => e.Type == PartnerEventType.TaskAssigned))
+                {
+                    assigned[e.Task.Name] = assigned.GetValueOrDefault(e.Task.Name) + 1;
+                }
+                after = page.Events[^1].Sequence;
+            }
+        }
+        var feedMissing = 0;
+        var feedDoubled = 0;
+        foreach (var r in ackedTasks)
+        {
+            switch (assigned.GetValueOrDefault(r.Name))
+            {
+                case 0:
+                    feedMissing++;
+                    problems.Add($"{r.Name}: acknowledged, but no TASK_ASSIGNED in its agency's feed");
+                    break;
+                case > 1:
+                    feedDoubled++;
+                    problems.Add($"{r.Name}: {assigned[r.Name]} TASK_ASSIGNED events in its agency's feed");
+                    break;
+            }
+        }
+        lost += feedMissing;
+
         // Duplicates: what the platform lists beyond the baseline can be no more than the distinct
         // request ids sent, and no less than those acknowledged.
         var baseline = records.FirstOrDefault(r => r.Method == "_baseline");
         var (listedCases, listedTasks) = await Patiently(() => MixedWorkload.CountAsync(channel, creds, wards, ct), ct);
         listedCases -= baseline?.BaselineCases ?? 0;
         listedTasks -= baseline?.BaselineTasks ?? 0;
-        var duplicated = 0;
+        var duplicated = feedDoubled;
         var attemptedCases = creates.Select(r => r.RequestId).Distinct().Count();
         var attemptedTasks = assigns.Select(r => r.RequestId).Distinct().Count();
         if (listedCases > attemptedCases)
