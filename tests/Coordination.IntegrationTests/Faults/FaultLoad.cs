@@ -16,6 +16,7 @@ public sealed class FaultLoad : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<GrpcChannel> _channels;
     private Task _run = Task.CompletedTask;
+    private Task _feeds = Task.CompletedTask;
 
     private FaultLoad(List<GrpcChannel> channels, string credentialsPath, string logPath, MixedWorkloadOptions options)
     {
@@ -48,6 +49,8 @@ public sealed class FaultLoad : IAsyncDisposable
         var load = new FaultLoad(channels, Path.Combine(dataDirectory, "dev-credentials.json"), Path.Combine(dataDirectory, "writes.jsonl"), options);
         await load.Workload.WriteBaselineAsync(CancellationToken.None);
         load._run = LoadDriver.ClosedLoopAsync(workers, load.Workload.RunOneAsync, load._stop.Token);
+        // Partner systems stream their feeds throughout, reconnecting across the faults.
+        load._feeds = load.Workload.WatchFeedsAsync(load._stop.Token);
         return load;
     }
 
@@ -92,6 +95,7 @@ public sealed class FaultLoad : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await _run;
+        await _feeds;
     }
 
     /// <summary>Verifies the write log through <paramref name="channel"/>, prints the figures and asserts nothing was lost or duplicated.</summary>
@@ -130,6 +134,7 @@ public sealed class FaultLoad : IAsyncDisposable
         try
         {
             await _run;
+            await _feeds;
         }
         catch (OperationCanceledException)
         {
