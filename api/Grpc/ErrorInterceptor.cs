@@ -72,14 +72,16 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
             case CoordinationException other:
                 return Build(Code.FailedPrecondition, other);
         }
-        if (IsDatabaseUnavailable(e))
+        if (UnavailableReason(e) is { } reason)
         {
-            LogUnavailable(logger, method, e.GetType().Name);
+            LogUnavailable(logger, method, reason, e.GetType().Name);
             return new Status
             {
                 Code = (int)Code.Unavailable,
-                Message = "The database is unavailable; retry shortly / cơ sở dữ liệu tạm thời không truy cập được, hãy thử lại.",
-                Details = { Any.Pack(new ErrorInfo { Reason = "DATABASE_UNAVAILABLE", Domain = Domain }) },
+                Message = reason == DatabaseUnavailable
+                    ? "The database is unavailable; retry shortly / cơ sở dữ liệu tạm thời không truy cập được, hãy thử lại."
+                    : "A platform node is unavailable; retry shortly / một máy chủ của hệ thống tạm thời không truy cập được, hãy thử lại.",
+                Details = { Any.Pack(new ErrorInfo { Reason = reason, Domain = Domain }) },
             }.ToRpcException();
         }
         LogInternal(logger, method, e);
@@ -112,20 +114,30 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
 
     private const int MaxMessageLength = 1000;
 
-    private static bool IsDatabaseUnavailable(Exception e)
+    private const string DatabaseUnavailable = "DATABASE_UNAVAILABLE";
+
+    private static string? UnavailableReason(Exception e)
     {
         for (var x = e; x is not null; x = x.InnerException)
         {
-            if (x is NpgsqlException { IsTransient: true } or TimeoutException or System.Net.Sockets.SocketException)
+            if (x is NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException)
             {
-                return true;
+                return DatabaseUnavailable;
+            }
+            // Outside Npgsql, a timeout is a grain call that got no answer in time (Orleans' response
+            // timeout): a node is busy, stuck or gone — retryable, not the database.
+            // A silo that died or is being declared dead: calls to its grains fail until the cluster
+            // moves them to a survivor (seconds), so the caller should retry — UNAVAILABLE, not INTERNAL.
+            if (x is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException)
+            {
+                return "NODE_UNAVAILABLE";
             }
         }
-        return false;
+        return null;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} failed: database unavailable ({ExceptionType})")]
-    private static partial void LogUnavailable(ILogger logger, string method, string exceptionType);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} failed: {Reason} ({ExceptionType})")]
+    private static partial void LogUnavailable(ILogger logger, string method, string reason, string exceptionType);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Method} failed unexpectedly")]
     private static partial void LogInternal(ILogger logger, string method, Exception exception);

@@ -12,13 +12,19 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 // coord-loadgen echo-server --port 5099
 // coord-loadgen run --target http://127.0.0.1:5080 --credentials .data/dev-credentials.json
-//               --scenario transitions|getcase|echo --concurrency 16 --duration 15 [--output result.json]
+//               --scenario transitions|getcase|echo|mixed --concurrency 16 --duration 15 [--output result.json]
+// coord-loadgen run --scenario mixed --rate 200/s --duration 60 --write-log writes.jsonl
+// coord-loadgen verify --write-log writes.jsonl
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine("""
         coord-loadgen echo-server --port 5099
         coord-loadgen run --scenario transitions|getcase|echo --concurrency 16 --duration 15
                           [--target http://127.0.0.1:5080] [--credentials .data/dev-credentials.json] [--output result.json]
+        coord-loadgen run --scenario mixed (--rate 200/s | --concurrency 16) --duration 60
+                          [--target URL[,URL...]] [--credentials FILE] [--output result.json] [--write-log writes.jsonl]
+                          [--call-timeout 5] [--retry-for 30] [--max-in-flight 2000]
+        coord-loadgen verify --write-log writes.jsonl [--target URL] [--credentials FILE]
         """);
     return 0;
 }
@@ -36,7 +42,15 @@ if (args[0] == "echo-server")
     return 0;
 }
 
+if (args[0] == "verify")
+{
+    return await MixedCommand.VerifyAsync(options);
+}
 var scenario = options.Text("scenario", "transitions");
+if (scenario == "mixed")
+{
+    return await MixedCommand.RunAsync(options);
+}
 var concurrency = options.Number("concurrency", 16);
 var duration = TimeSpan.FromSeconds(options.Number("duration", 15));
 var warmup = TimeSpan.FromSeconds(options.Number("warmup", 3));
