@@ -139,6 +139,7 @@ static async Task RunAsync(string[] args)
     app.MapGrpcService<WardGrpcService>().RequireAuthorization();
     app.MapGrpcService<AuditGrpcService>().RequireAuthorization();
     app.MapGrpcService<PartnerGrpcService>().RequireAuthorization();
+    app.MapGrpcService<InboxGrpcService>().RequireAuthorization();
     app.MapGrpcService<ConferenceGrpcService>().RequireAuthorization();
     app.MapGrpcHealthChecksService();
     app.MapGrpcReflectionService();

@@ -32,30 +32,7 @@ public sealed class PartnerGrpcService(FeedStore feed, TimeProvider time, IHostA
     public override async Task WatchEvents(WatchEventsRequest request, IServerStreamWriter<PartnerEvent> responseStream, ServerCallContext context)
     {
         var agency = Target(request.Agency, request.AfterSequence, context, acking: false);
-        var cursor = request.AfterSequence;
-        // End the stream when the host stops, so shutdown does not wait on watchers; they resume
-        // from their cursor on another host or after the restart.
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
-        var ct = stopping.Token;
-        while (!ct.IsCancellationRequested)
-        {
-            // Ask to be woken before reading, so an event appended in between is not missed.
-            var wake = feed.WaitAsync(agency, TimeSpan.FromSeconds(1), ct);
-            var events = await feed.ListAsync(agency, cursor, 100, ct);
-            foreach (var e in events)
-            {
-                await responseStream.WriteAsync(Map(e), ct);
-                cursor = e.Sequence;
-            }
-            if (events.Count < 100)
-            {
-                await wake;
-            }
-        }
-        if (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, "The host is stopping: resume from your cursor / máy chủ đang dừng, hãy kết nối lại."));
-        }
+        await FeedStreaming.WatchAsync(feed, agency, request.AfterSequence, e => responseStream.WriteAsync(Map(e)), lifetime, context.CancellationToken);
     }
 
     /// <inheritdoc/>
@@ -85,13 +62,24 @@ public sealed class PartnerGrpcService(FeedStore feed, TimeProvider time, IHostA
         return agency!;
     }
 
-    private PartnerEvent Map(FeedEvent e) => new()
+    private PartnerEvent Map(FeedEvent e)
     {
-        Id = e.Id.ToString(),
-        Sequence = e.Sequence,
-        Type = (PartnerEventType)(int)e.Type,
-        Time = Timestamp.FromDateTimeOffset(e.Time),
-        Task = e.Task.ToMessage(time.GetUtcNow()),
-        Detail = e.Detail,
-    };
+        var message = new PartnerEvent
+        {
+            Id = e.Id.ToString(),
+            Sequence = e.Sequence,
+            Type = (PartnerEventType)e.Type,
+            Time = Timestamp.FromDateTimeOffset(e.Time),
+            Task = e.Task?.ToMessage(time.GetUtcNow()),
+            Detail = e.Detail,
+        };
+        if (e.Item is { } item)
+        {
+            // A notice in an agency's feed: only conferences are sent to agencies this way.
+            message.Type = PartnerEventType.Conference;
+            message.Conference = InboxGrpcService.ConferenceName(item.ConferenceId);
+            message.Detail = item.Detail.Length > 0 ? $"{item.Title}\n{item.Detail}" : item.Title;
+        }
+        return message;
+    }
 }

@@ -26,6 +26,9 @@ public sealed partial class RequestValidation
         return this;
     }
 
+    /// <summary>Whether a violation was recorded for <paramref name="field"/>.</summary>
+    public bool HasViolation(string field) => _violations.Any(v => v.Field == field);
+
     /// <summary>Throws InvalidArgumentException when any violation was recorded.</summary>
     public void ThrowIfAny()
     {

@@ -1,3 +1,4 @@
+using Coordination.Silo.Cases;
 using Coordination.Silo.Reminders;
 using Coordination.Silo.Tasks;
 using Quartz;
@@ -6,7 +7,7 @@ namespace Coordination.Api.Scheduling;
 
 /// <summary>
 /// Every few seconds (clustered: one host at a time), hands the reminders that fell due to their
-/// task grains. The job only moves work to grains; the grain decides whether a reminder still
+/// task, case or conference grains. The job only moves work to grains; the grain decides whether a reminder still
 /// means anything (an open task) and de-duplicates by reminder key, so a sweep that runs twice
 /// delivers once.
 /// </summary>
@@ -25,8 +26,17 @@ public sealed class ReminderSweepJob(ReminderStore reminders, IGrainFactory grai
         do
         {
             delivered = await reminders.SweepAsync(time.GetUtcNow(), Batch,
-                r => grains.GetGrain<ITaskGrain>(r.TaskId).Remind(r.Kind, r.DueAt), cancellationToken);
+                Deliver, cancellationToken);
         }
         while (delivered == Batch && !cancellationToken.IsCancellationRequested);
     }
+
+    /// <summary>Hands one due reminder to the grain it belongs to.</summary>
+    private Task<bool> Deliver(DueReminder r) => r.Target switch
+    {
+        ReminderTargets.Task => grains.GetGrain<ITaskGrain>(r.TargetId).Remind(r.Kind, r.DueAt),
+        ReminderTargets.Case => grains.GetGrain<ICaseGrain>(r.TargetId).Remind(r.Kind, r.Detail, r.DueAt),
+        // Unknown targets (a newer host's rows during a rolling upgrade) stay due for a host that knows them.
+        _ => throw new InvalidOperationException("Unknown reminder target " + r.Target),
+    };
 }

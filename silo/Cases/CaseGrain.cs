@@ -1,7 +1,9 @@
 using Coordination.Silo.Calendar;
 using Coordination.Silo.Common;
 using Coordination.Silo.Directory;
+using Coordination.Silo.Feed;
 using Coordination.Silo.ReadModel;
+using Coordination.Silo.Reminders;
 using Coordination.Silo.Tasks;
 using Microsoft.Extensions.Options;
 
@@ -15,26 +17,42 @@ public sealed class CaseGrain : Grain, ICaseGrain
     private readonly WorkingCalendar _calendar;
     private readonly CaseClockOptions _clocks;
     private readonly ReadModelSync _sync;
+    private readonly FeedStore _feed;
+    private readonly FollowUpOptions _followUps;
+    private IReadOnlyList<ReminderItem>? _scheduled;
 
     /// <summary>Creates the grain.</summary>
     public CaseGrain(
         [PersistentState(StorageNames.CaseState, StorageNames.Store)] IPersistentState<CaseState> state,
         ReadModelStore readModel,
+        ReminderStore reminders,
+        FeedStore feed,
         TimeProvider time,
         WorkingCalendar calendar,
-        IOptions<CaseClockOptions> clocks)
+        IOptions<CaseClockOptions> clocks,
+        IOptions<FollowUpOptions> followUps)
     {
         _state = state;
         _time = time;
         _calendar = calendar;
         _clocks = clocks.Value;
+        _feed = feed;
+        _followUps = followUps.Value;
         _sync = new ReadModelSync(async () =>
         {
             if (_state.State.Record is not { } r)
             {
                 return;
             }
-            await readModel.UpsertCaseAsync(r, CaseClocks.For(r, _calendar, _clocks));
+            var caseClocks = CaseClocks.For(r, _calendar, _clocks);
+            await readModel.UpsertCaseAsync(r, caseClocks);
+            // The clocks' reminders, rewritten only when they change (and once per activation).
+            var items = CaseFollowUps.For(r, caseClocks, _calendar, _followUps, _time.GetUtcNow());
+            if (_scheduled is null || !_scheduled.SequenceEqual(items))
+            {
+                await reminders.ScheduleAsync(ReminderTargets.Case, r.Id, items);
+                _scheduled = items;
+            }
             await GrainFactory.GetGrain<IWardGrain>(r.WardId).TrackCase(r.Id, r.Step != CaseStep.Closed);
         });
     }
@@ -238,6 +256,27 @@ public sealed class CaseGrain : Grain, ICaseGrain
     }
 
     Task<CaseRecord?> ICaseGrain.Get() => Task.FromResult(_state.State.Record);
+
+    async Task<bool> ICaseGrain.Remind(ReminderKind kind, string clock, DateTimeOffset dueAt)
+    {
+        await _sync.FlushAsync();
+        if (_state.State.Record is not { } c)
+        {
+            return false;
+        }
+        var due = new ReminderItem(kind, dueAt, clock);
+        // Whether the case still needs this reminder, judged as just before it fell due (a warning
+        // is planned only while ahead of time).
+        var current = CaseFollowUps.For(c, CaseClocks.For(c, _calendar, _clocks), _calendar, _followUps, dueAt.AddTicks(-1));
+        var notices = CaseFollowUps.Notices(c, current, due);
+        var key = "r:" + ReminderStore.Key(c.Id, kind, dueAt, clock);
+        var now = _time.GetUtcNow();
+        foreach (var (inbox, type, title, detail) in notices)
+        {
+            await _feed.AppendInboxAsync(inbox, $"{key}:{inbox}", type, now, new InboxItem("", c.Id, "", title, detail));
+        }
+        return notices.Count > 0;
+    }
 
     Task<TimelineEntry[]> ICaseGrain.GetTimeline() => Task.FromResult(_state.State.Timeline.ToArray());
 

@@ -70,6 +70,13 @@ public interface ICaseGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<CaseRecord?> Get();
 
+    /// <summary>
+    /// A case reminder fell due: tells the ward office (and the Centre where it escalates) through
+    /// their inboxes, once per reminder key. Returns false when it no longer applies.
+    /// </summary>
+    [Alias("Remind")]
+    Task<bool> Remind(Reminders.ReminderKind kind, string clock, DateTimeOffset dueAt);
+
     /// <summary>The case's own timeline entries, oldest first.</summary>
     [Alias("GetTimeline")]
     Task<TimelineEntry[]> GetTimeline();

@@ -1,3 +1,4 @@
+using Coordination.Silo.Common;
 using Coordination.Silo.Tasks;
 
 namespace Coordination.Silo.Feed;
@@ -21,10 +22,66 @@ public enum FeedEventType
     Overdue = 6,
     /// <summary>Escalated.</summary>
     Escalated = 7,
+    /// <summary>A case conference concerning the agency (its document is an <see cref="InboxItem"/>).</summary>
+    Conference = 8,
 }
 
-/// <summary>One stored event of an agency's feed.</summary>
-public sealed record FeedEvent(Guid Id, long Sequence, FeedEventType Type, DateTimeOffset Time, TaskRecord Task, string Detail);
+/// <summary>What an inbox event is about. Numbers match the contract (InboxEventType).</summary>
+public enum InboxEventType
+{
+    /// <summary>Not set.</summary>
+    Unspecified = 0,
+    /// <summary>A task is late and was escalated to this office.</summary>
+    TaskEscalated = 1,
+    /// <summary>An emergency task was not accepted in time.</summary>
+    TaskNotAccepted = 2,
+    /// <summary>A case deadline is near.</summary>
+    CaseDeadlineDueSoon = 3,
+    /// <summary>A case deadline has passed.</summary>
+    CaseDeadlineOverdue = 4,
+    /// <summary>A case deadline passed some time ago and was escalated to this office.</summary>
+    CaseDeadlineEscalated = 5,
+    /// <summary>A periodic review of a case is due (monthly, or the 6-month review).</summary>
+    CaseReviewDue = 6,
+    /// <summary>A case conference was scheduled.</summary>
+    ConferenceScheduled = 7,
+    /// <summary>A case conference's agenda is ready.</summary>
+    ConferenceAgendaReady = 8,
+    /// <summary>A case conference was moved.</summary>
+    ConferenceRescheduled = 9,
+}
+
+/// <summary>What an inbox event refers to (ids, not resource names; empty when not applicable).</summary>
+public sealed record InboxItem(string TaskId, string CaseId, string ConferenceId, string Title, string Detail);
+
+/// <summary>Names of inboxes in the feed tables.</summary>
+public static class Inboxes
+{
+    /// <summary>The Social Work Centre's coordinators.</summary>
+    public const string Centre = "centre";
+
+    /// <summary>A ward office: its vice-chair and officers.</summary>
+    public static string Ward(string wardId) => "ward:" + wardId;
+
+    /// <summary>An agency's feed (the partner inbox).</summary>
+    public static string Agency(string agencyId) => agencyId;
+
+    /// <summary>
+    /// The inbox of the office <paramref name="actor"/> works in: a ward person's ward office, or
+    /// the Centre for everyone else (city roles, and anyone without a ward).
+    /// </summary>
+    public static string OfficeOf(Actor actor) =>
+        actor.Role is Actor.WardViceChair or Actor.WardOfficer && actor.Scope.StartsWith("wards/", StringComparison.Ordinal)
+            ? Ward(actor.Scope["wards/".Length..])
+            : Centre;
+}
+
+/// <summary>
+/// One stored event of a feed: for task events <see cref="Task"/> holds the task as it was; for
+/// notices <see cref="Item"/> says what it refers to. <see cref="Type"/> is a
+/// <see cref="FeedEventType"/> in an agency's feed and an <see cref="InboxEventType"/> in an inbox.
+/// </summary>
+public sealed record FeedEvent(Guid Id, long Sequence, int Type, DateTimeOffset Time, TaskRecord? Task, string Detail, InboxItem? Item);
 
 /// <summary>Which feed event, if any, a task's latest change means for its agency.</summary>
 public static class FeedEvents

@@ -17,8 +17,22 @@ public sealed class FeedStore(NpgsqlDataSource db)
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _signals = new();
 
-    /// <summary>Appends an event for <paramref name="agencyId"/> unless one with this key exists.</summary>
-    public async Task AppendAsync(string agencyId, string eventKey, FeedEventType type, DateTimeOffset time, TaskRecord task, string detail)
+    /// <summary>Appends a task event to an agency's feed unless one with this key exists.</summary>
+    public Task AppendAsync(string agencyId, string eventKey, FeedEventType type, DateTimeOffset time, TaskRecord task, string detail) =>
+        AppendRowAsync(agencyId, eventKey, (int)type, time, task.Id, detail, TaskDoc, JsonSerializer.Serialize(task, ReadModelStore.Json));
+
+    /// <summary>
+    /// Appends a notice to an inbox (<see cref="Inboxes"/>: a ward office, the Centre, or an
+    /// agency's feed) unless one with this key exists.
+    /// </summary>
+    public Task AppendInboxAsync(string inbox, string eventKey, InboxEventType type, DateTimeOffset time, InboxItem item) =>
+        AppendRowAsync(inbox, eventKey, (int)type, time, item.TaskId.Length > 0 ? item.TaskId : null, item.Detail, ItemDoc,
+            JsonSerializer.Serialize(item, ReadModelStore.Json));
+
+    private const string TaskDoc = "task";
+    private const string ItemDoc = "item";
+
+    private async Task AppendRowAsync(string feedId, string eventKey, int type, DateTimeOffset time, string? taskId, string detail, string docKind, string doc)
     {
         await using var conn = await db.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
@@ -37,23 +51,24 @@ public sealed class FeedStore(NpgsqlDataSource db)
             returning last_seq
             """, conn, tx))
         {
-            head.Parameters.AddWithValue("a", agencyId);
+            head.Parameters.AddWithValue("a", feedId);
             seq = (long)(await head.ExecuteScalarAsync())!;
         }
         await using (var insert = new NpgsqlCommand("""
-            insert into feed_events (agency_id, seq, event_id, event_key, type, time, task_id, detail, doc)
-            values (@a, @s, @id, @k, @t, @time, @task, @detail, @doc)
+            insert into feed_events (agency_id, seq, event_id, event_key, type, time, task_id, detail, doc, doc_kind)
+            values (@a, @s, @id, @k, @t, @time, @task, @detail, @doc, @kind)
             """, conn, tx))
         {
-            insert.Parameters.AddWithValue("a", agencyId);
+            insert.Parameters.AddWithValue("a", feedId);
             insert.Parameters.AddWithValue("s", seq);
             insert.Parameters.AddWithValue("id", Guid.NewGuid());
             insert.Parameters.AddWithValue("k", eventKey);
-            insert.Parameters.AddWithValue("t", (int)type);
+            insert.Parameters.AddWithValue("t", type);
             insert.Parameters.AddWithValue("time", time);
-            insert.Parameters.AddWithValue("task", task.Id);
+            insert.Parameters.AddWithValue("task", (object?)taskId ?? DBNull.Value);
             insert.Parameters.AddWithValue("detail", detail);
-            insert.Parameters.Add(new NpgsqlParameter("doc", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(task, ReadModelStore.Json) });
+            insert.Parameters.Add(new NpgsqlParameter("doc", NpgsqlDbType.Jsonb) { Value = doc });
+            insert.Parameters.AddWithValue("kind", docKind);
             try
             {
                 await insert.ExecuteNonQueryAsync();
@@ -66,17 +81,17 @@ public sealed class FeedStore(NpgsqlDataSource db)
             }
         }
         await tx.CommitAsync();
-        if (_signals.TryRemove(agencyId, out var signal))
+        if (_signals.TryRemove(feedId, out var signal))
         {
             signal.TrySetResult();
         }
     }
 
-    /// <summary>Events of <paramref name="agencyId"/> after <paramref name="afterSeq"/>, oldest first.</summary>
+    /// <summary>Events of the feed or inbox <paramref name="agencyId"/> after <paramref name="afterSeq"/>, oldest first.</summary>
     public async Task<IReadOnlyList<FeedEvent>> ListAsync(string agencyId, long afterSeq, int limit, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            select event_id, seq, type, time, detail, doc from feed_events
+            select event_id, seq, type, time, detail, doc, doc_kind from feed_events
             where agency_id = @a and seq > @after order by seq limit @limit
             """);
         cmd.Parameters.AddWithValue("a", agencyId);
@@ -86,10 +101,12 @@ public sealed class FeedStore(NpgsqlDataSource db)
         var result = new List<FeedEvent>();
         while (await reader.ReadAsync(ct))
         {
+            var isTask = reader.GetString(6) == TaskDoc;
             result.Add(new FeedEvent(
-                reader.GetGuid(0), reader.GetInt64(1), (FeedEventType)reader.GetInt32(2),
-                reader.GetFieldValue<DateTimeOffset>(3), JsonSerializer.Deserialize<TaskRecord>(reader.GetString(5), ReadModelStore.Json)!,
-                reader.GetString(4)));
+                reader.GetGuid(0), reader.GetInt64(1), reader.GetInt32(2), reader.GetFieldValue<DateTimeOffset>(3),
+                isTask ? JsonSerializer.Deserialize<TaskRecord>(reader.GetString(5), ReadModelStore.Json) : null,
+                reader.GetString(4),
+                isTask ? null : JsonSerializer.Deserialize<InboxItem>(reader.GetString(5), ReadModelStore.Json)));
         }
         return result;
     }

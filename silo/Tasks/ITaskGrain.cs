@@ -33,11 +33,12 @@ public interface ITaskGrain : IGrainWithStringKey
     Task<TaskRecord?> CancelForCase(string reason, CallContext call);
 
     /// <summary>
-    /// A follow-up fell due (DUE_SOON, OVERDUE, ESCALATED): tells the agency through its feed,
-    /// once per reminder, and only while the task is still open.
+    /// A follow-up fell due: tell whoever must know (the agency, the assigner's office, the Centre)
+    /// through their feeds, once per reminder key. Returns false when it no longer applies (the
+    /// task closed, or an emergency task was accepted in time).
     /// </summary>
     [Alias("Remind")]
-    Task Remind(Feed.FeedEventType kind, DateTimeOffset dueAt);
+    Task<bool> Remind(Reminders.ReminderKind kind, DateTimeOffset dueAt);
 
     /// <summary>The task, or null when it does not exist.</summary>
     [Alias("Get")]

@@ -203,36 +203,85 @@ public sealed class TaskGrain : Grain, ITaskGrain
         }
     }
 
-    async Task ITaskGrain.Remind(FeedEventType kind, DateTimeOffset dueAt)
+    async Task<bool> ITaskGrain.Remind(ReminderKind kind, DateTimeOffset dueAt)
     {
         await _sync.FlushAsync();
-        if (_state.State.Record is not { } r || !TaskStateMachine.IsOpen(r.Status))
+        if (_state.State.Record is not { } r || !TaskStateMachine.IsOpen(r.Status)
+            || (kind == ReminderKind.TaskNotAccepted && r.Status is not (TaskStatus.Requested or TaskStatus.Received)))
         {
-            return;
+            return false;
         }
-        var detail = kind switch
+        var key = "r:" + ReminderStore.Key(r.Id, kind, dueAt);
+        var now = _time.GetUtcNow();
+        var office = Inboxes.OfficeOf(r.Assigner);
+        var late = $"Hạn {Local(r.Spec.DueTime)} / due {Local(r.Spec.DueTime)}";
+        switch (kind)
         {
-            FeedEventType.DueSoon => "Sắp đến hạn / due soon",
-            FeedEventType.Overdue => "Quá hạn / overdue",
-            _ => "Đã báo cáo lên cấp trên vì quá hạn / escalated for being late",
-        };
-        await _feed.AppendAsync(r.Spec.AssigneeAgencyId, "r:" + ReminderStore.Key(r.Id, kind, dueAt), kind, _time.GetUtcNow(), r, detail);
+            case ReminderKind.TaskDueSoon:
+                await _feed.AppendAsync(r.Spec.AssigneeAgencyId, key, FeedEventType.DueSoon, now, r, "Sắp đến hạn / due soon");
+                break;
+            case ReminderKind.TaskOverdue:
+                await _feed.AppendAsync(r.Spec.AssigneeAgencyId, key, FeedEventType.Overdue, now, r, "Quá hạn / overdue");
+                break;
+            case ReminderKind.TaskEscalated:
+                // The agency learns that its lateness was reported; the assigner's office must act.
+                await _feed.AppendAsync(r.Spec.AssigneeAgencyId, key, FeedEventType.Escalated, now, r,
+                    "Đã báo cáo lên cấp trên vì quá hạn / escalated for being late");
+                await _feed.AppendInboxAsync(office, key + ":office", InboxEventType.TaskEscalated, now,
+                    Item(r, $"Nhiệm vụ quá hạn: {r.Spec.Title} / task overdue", late));
+                break;
+            case ReminderKind.TaskEscalatedToCentre:
+                await _feed.AppendInboxAsync(Inboxes.Centre, key, InboxEventType.TaskEscalated, now,
+                    Item(r, $"Nhiệm vụ vẫn quá hạn: {r.Spec.Title} / task still overdue", late));
+                break;
+            case ReminderKind.TaskNotAccepted:
+                var detail = $"Chưa được tiếp nhận sau {_followUpOptions.EmergencyAcceptWithin.TotalMinutes:0} phút / not accepted within {_followUpOptions.EmergencyAcceptWithin.TotalMinutes:0} minutes";
+                var item = Item(r, $"Nhiệm vụ khẩn cấp chưa được nhận: {r.Spec.Title} / emergency task not accepted", detail);
+                await _feed.AppendInboxAsync(office, key + ":office", InboxEventType.TaskNotAccepted, now, item);
+                if (office != Inboxes.Centre)
+                {
+                    await _feed.AppendInboxAsync(Inboxes.Centre, key + ":centre", InboxEventType.TaskNotAccepted, now, item);
+                }
+                break;
+            default:
+                return false;
+        }
+        return true;
     }
+
+    private static InboxItem Item(TaskRecord r, string title, string detail) => new(r.Id, r.Spec.CaseId, "", title, detail);
+
+    private static string Local(DateTimeOffset t) => TimeZoneInfo.ConvertTime(t, WorkingCalendar.VietnamTime).ToString("dd/MM/yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
     Task<TaskRecord?> ITaskGrain.Get() => Task.FromResult(_state.State.Record);
 
-    /// <summary>DUE_SOON (if still ahead), OVERDUE at the due time, ESCALATED some working days after.</summary>
-    private List<(FeedEventType, DateTimeOffset)> FollowUps(TaskRecord r)
+    /// <summary>
+    /// DUE_SOON (if still ahead), OVERDUE at the due time, ESCALATED to the assigner's office some
+    /// working days after, then to the Centre some more working days after (unless the Centre
+    /// assigned it); for an emergency task, NOT_ACCEPTED if nobody accepts it in time.
+    /// </summary>
+    private List<ReminderItem> FollowUps(TaskRecord r)
     {
+        var o = _followUpOptions;
         var due = r.Spec.DueTime;
-        var items = new List<(FeedEventType, DateTimeOffset)>();
-        var soon = _calendar.AddWorkingDays(due, -_followUpOptions.DueSoonWorkingDays);
-        if (soon > _time.GetUtcNow())
+        var now = _time.GetUtcNow();
+        var items = new List<ReminderItem>();
+        var soon = _calendar.AddWorkingDays(due, -o.DueSoonWorkingDays);
+        if (soon > now)
         {
-            items.Add((FeedEventType.DueSoon, soon));
+            items.Add(new(ReminderKind.TaskDueSoon, soon));
         }
-        items.Add((FeedEventType.Overdue, due));
-        items.Add((FeedEventType.Escalated, _calendar.AddWorkingDays(due, _followUpOptions.EscalateAfterWorkingDays)));
+        items.Add(new(ReminderKind.TaskOverdue, due));
+        var escalated = _calendar.AddWorkingDays(due, o.EscalateAfterWorkingDays);
+        items.Add(new(ReminderKind.TaskEscalated, escalated));
+        if (Inboxes.OfficeOf(r.Assigner) != Inboxes.Centre)
+        {
+            items.Add(new(ReminderKind.TaskEscalatedToCentre, _calendar.AddWorkingDays(escalated, o.EscalateToCentreAfterWorkingDays)));
+        }
+        if (r.Spec.Kind == TaskKind.Emergency && r.Status is TaskStatus.Requested or TaskStatus.Received)
+        {
+            items.Add(new(ReminderKind.TaskNotAccepted, r.CreateTime + o.EmergencyAcceptWithin));
+        }
         return items;
     }
 
@@ -291,11 +340,11 @@ public sealed class TaskGrain : Grain, ITaskGrain
         // Follow-ups: scheduled while the task is open, removed the moment it is final.
         if (open)
         {
-            await _reminders.ScheduleAsync(r.Id, FollowUps(r));
+            await _reminders.ScheduleAsync(ReminderTargets.Task, r.Id, FollowUps(r));
         }
         else
         {
-            await _reminders.CancelAsync(r.Id);
+            await _reminders.CancelAsync(ReminderTargets.Task, r.Id);
         }
         await GrainFactory.GetGrain<IAgencyGrain>(r.Spec.AssigneeAgencyId).TrackTask(r.Id, open);
         if (r.Spec.WardId.Length > 0)

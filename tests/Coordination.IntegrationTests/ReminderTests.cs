@@ -65,7 +65,7 @@ public sealed class ReminderTests : IAsyncLifetime
         Assert.Equal(late.Name, only.Task.Name);
         Assert.DoesNotContain(all, e => e.Task.Name == done.Name && e.Type is PartnerEventType.Overdue or PartnerEventType.DueSoon or PartnerEventType.Escalated);
         Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all.Select(e => e.Sequence));
-        Assert.Equal(0L, await _db.ScalarAsync<long>($"select count(*) from reminders where task_id = '{done.Name["tasks/".Length..]}' and fired_at is null"));
+        Assert.Equal(0L, await _db.ScalarAsync<long>($"select count(*) from reminders where target_id = '{done.Name["tasks/".Length..]}' and fired_at is null"));
     }
 
     [Fact]
