@@ -4,6 +4,7 @@ using Coordination.Silo.Common;
 using Coordination.Silo.Directory;
 using Coordination.Silo.Intake;
 using Coordination.Silo.ReadModel;
+using Coordination.Silo.Reminders;
 using Coordination.Silo.Tasks;
 using Microsoft.Extensions.Options;
 
@@ -15,18 +16,22 @@ public sealed class ConferenceGrain : Grain, IConferenceGrain
     private readonly IPersistentState<ConferenceState> _state;
     private readonly ConferenceStore _store;
     private readonly ConferenceNotifier _notifier;
+    private readonly ReminderStore _reminders;
     private readonly WorkingCalendar _calendar;
     private readonly ConferenceOptions _options;
     private readonly TimeProvider _time;
     private readonly ReadModelSync _sync;
     // The notice this activation already delivered, so later writes do not re-send it.
     private string _sentNoticeKey = "";
+    // The preparation reminder this activation last wrote (null: not known), to skip rewriting it.
+    private DateTimeOffset? _scheduledPreparation;
 
     /// <summary>Creates the grain.</summary>
     public ConferenceGrain(
         [PersistentState(StorageNames.ConferenceState, StorageNames.Store)] IPersistentState<ConferenceState> state,
         ConferenceStore store,
         ConferenceNotifier notifier,
+        ReminderStore reminders,
         WorkingCalendar calendar,
         IOptions<ConferenceOptions> options,
         TimeProvider time)
@@ -34,6 +39,7 @@ public sealed class ConferenceGrain : Grain, IConferenceGrain
         _state = state;
         _store = store;
         _notifier = notifier;
+        _reminders = reminders;
         _calendar = calendar;
         _options = options.Value;
         _time = time;
@@ -118,17 +124,20 @@ public sealed class ConferenceGrain : Grain, IConferenceGrain
         return await Save();
     }
 
-    async Task IConferenceGrain.PrepareDue(DateTimeOffset preparationTime)
+    async Task<bool> IConferenceGrain.Remind(ReminderKind kind, DateTimeOffset dueAt)
     {
         await _sync.FlushAsync();
-        // Only what is still due: a sweep that runs twice, a stale read-model row or a conference
-        // moved since the row was read all end here without a second agenda.
-        if (_state.State.Record is not { Status: ConferenceStatus.Scheduled } r || r.PreparationTime > _time.GetUtcNow())
+        // Only what is still due: a sweep that runs twice, or a reminder of a conference prepared by
+        // hand or moved since, ends here without a second agenda.
+        if (kind != ReminderKind.ConferencePrepare
+            || _state.State.Record is not { Status: ConferenceStatus.Scheduled } r
+            || r.PreparationTime > _time.GetUtcNow())
         {
-            return;
+            return false;
         }
         await BuildAgenda(r);
         await Save();
+        return true;
     }
 
     async Task<ConferenceRecord> IConferenceGrain.RecordAttendance(Attendee[] attendance, string? etag, CallContext call)
@@ -283,6 +292,15 @@ public sealed class ConferenceGrain : Grain, IConferenceGrain
             return;
         }
         await _store.UpsertAsync(r);
+        // The preparation is a row of the shared reminders table while the agenda is not built:
+        // swept by one host at a time, delivered once, moved when the conference moves.
+        var due = r.Status == ConferenceStatus.Scheduled ? r.PreparationTime : DateTimeOffset.MinValue;
+        if (_scheduledPreparation != due)
+        {
+            await _reminders.ScheduleAsync(ReminderTargets.Conference, r.Key,
+                r.Status == ConferenceStatus.Scheduled ? [new ReminderItem(ReminderKind.ConferencePrepare, r.PreparationTime)] : []);
+            _scheduledPreparation = due;
+        }
         if (_state.State.Notice is { } notice && notice.EventKey != _sentNoticeKey)
         {
             // Idempotent per event key: re-sent once per activation (a crash may have cut the last

@@ -7,7 +7,7 @@ using NpgsqlTypes;
 namespace Coordination.Silo.Conferences;
 
 /// <summary>
-/// Conference rows in PostgreSQL: the read model behind ListConferences and the due-agenda sweep,
+/// Conference rows in PostgreSQL: the read model behind ListConferences,
 /// the agenda candidates (from rm_cases and rm_tasks, never by activating case grains), the
 /// departments of a cluster, and the numbering of extraordinary conferences.
 /// </summary>
@@ -56,26 +56,6 @@ public sealed class ConferenceStore(NpgsqlDataSource db)
         while (await reader.ReadAsync(ct))
         {
             result.Add(JsonSerializer.Deserialize<ConferenceRecord>(reader.GetString(0), ReadModelStore.Json)!);
-        }
-        return result;
-    }
-
-    /// <summary>Keys (<c>{cluster}/{conference}</c>) and preparation times of agendas due at <paramref name="now"/>.</summary>
-    public async Task<IReadOnlyList<(string Key, DateTimeOffset PreparationTime)>> DueAsync(DateTimeOffset now, int limit, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("""
-            select id, preparation_time from rm_conferences
-            where status = @scheduled and preparation_time <= @now
-            order by preparation_time, id limit @limit
-            """);
-        cmd.Parameters.AddWithValue("scheduled", (int)ConferenceStatus.Scheduled);
-        cmd.Parameters.AddWithValue("now", now);
-        cmd.Parameters.AddWithValue("limit", limit);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var result = new List<(string, DateTimeOffset)>();
-        while (await reader.ReadAsync(ct))
-        {
-            result.Add((reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1)));
         }
         return result;
     }

@@ -26,11 +26,12 @@ public interface IConferenceGrain : IGrainWithStringKey
     Task<ConferenceRecord> Prepare(CallContext call);
 
     /// <summary>
-    /// The scheduled preparation fell due (from the sweep): builds the agenda once — only while the
-    /// conference is still SCHEDULED and its preparation time has come.
+    /// A reminder fell due (from the clustered reminder sweep): at the preparation time the agenda is
+    /// built once — only while the conference is still SCHEDULED and that time has come. Returns false
+    /// when the reminder no longer applies (already prepared, held, or moved later).
     /// </summary>
-    [Alias("PrepareDue")]
-    Task PrepareDue(DateTimeOffset preparationTime);
+    [Alias("Remind")]
+    Task<bool> Remind(Reminders.ReminderKind kind, DateTimeOffset dueAt);
 
     /// <summary>Replaces the attendance list; the conference is then HELD.</summary>
     [Alias("RecordAttendance")]

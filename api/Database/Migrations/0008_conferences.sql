@@ -1,6 +1,6 @@
 -- Quarterly case conferences: one read-model row per conference (grain key {cluster}/{conference}),
 -- written by the conference grain after each state write (version-guarded) and read by
--- ListConferences and by the clustered Quartz job that builds agendas when they fall due.
+-- ListConferences (preparation times live in the shared reminders table).
 create table rm_conferences (
     id               text primary key,
     version          bigint not null,
@@ -13,5 +13,4 @@ create table rm_conferences (
 );
 create index rm_conferences_cluster on rm_conferences (cluster_id, start_time, id);
 create index rm_conferences_order on rm_conferences (start_time, id);
--- Agendas still to build (status 1 = SCHEDULED), by when they fall due.
-create index rm_conferences_due on rm_conferences (preparation_time) where status = 1;
+
