@@ -241,13 +241,16 @@ public sealed class ConferenceGrain : Grain, IConferenceGrain
             conference, cluster, ConferenceKeys.QuarterOf(startTime), kind, ConferenceStatus.Scheduled, title,
             startTime, PreparationTime(startTime), location, [], null, [], [], "", by, 1, now, now);
         _state.State.Record = record;
-        _state.State.Notice = new PendingNotice(ConferenceNotice.Scheduled, $"conf:{Key}:scheduled", now, "");
+        // An extraordinary conference is news; the regular one is planned a quarter ahead on a known
+        // calendar, and its participants hear of it when its agenda is ready.
+        _state.State.Notice = kind == ConferenceKind.Extraordinary
+            ? new PendingNotice(ConferenceNotice.Scheduled, $"conf:{Key}:scheduled", now, "")
+            : null;
         return await Save();
     }
 
-    /// <summary>The agenda time: the configured working days before the start, never later than the start.</summary>
     private DateTimeOffset PreparationTime(DateTimeOffset startTime) =>
-        _calendar.AddWorkingDays(startTime, -Math.Max(0, _options.PreparationWorkingDays));
+        ConferenceKeys.PreparationTime(_calendar, startTime, _options.PreparationWorkingDays);
 
     private async Task BuildAgenda(ConferenceRecord r)
     {

@@ -23,6 +23,13 @@ public static class ConferenceKeys
         return string.Create(CultureInfo.InvariantCulture, $"{local.Year}-q{((local.Month - 1) / 3) + 1}");
     }
 
+    /// <summary>
+    /// When the agenda of a conference starting at <paramref name="startTime"/> is built:
+    /// <paramref name="workingDays"/> working days before, at the same local time (never after the start).
+    /// </summary>
+    public static DateTimeOffset PreparationTime(WorkingCalendar calendar, DateTimeOffset startTime, int workingDays) =>
+        calendar.AddWorkingDays(startTime, -Math.Max(0, workingDays));
+
     /// <summary>The id of the <paramref name="n"/>-th extraordinary conference of a quarter.</summary>
     public static string Extraordinary(string quarter, long n) => string.Create(CultureInfo.InvariantCulture, $"{quarter}-x{n}");
 }
