@@ -94,6 +94,16 @@ public sealed class ConferenceTests(SeededHostFixture fixture) : IClassFixture<S
         Assert.DoesNotContain(otherCluster.Events, e => e.Conference == conference.Name);
         var partner = await new PartnerService.PartnerServiceClient(Host.As(PoliceSystem)).ListEventsAsync(new ListEventsRequest { Agency = Police, PageSize = 500 });
         Assert.Equal(2, partner.Events.Count(e => e.Type == PartnerEventType.Conference && e.Conference == conference.Name));
+
+        // Putting a case before a conference is a use of its record: audited with the case.
+        var audit = new AuditService.AuditServiceClient(Host.As(Coordinator));
+        List<AuditEvent> audited = [];
+        for (var i = 0; i < 50 && !audited.Any(e => e.Method == "coordination.v1.ConferenceService/PrepareConference"); i++)
+        {
+            await Task.Delay(100);
+            audited = [.. (await audit.ListAuditEventsAsync(new ListAuditEventsRequest { Case = flagged, PageSize = 100 })).Events];
+        }
+        Assert.Contains(audited, e => e.Method == "coordination.v1.ConferenceService/PrepareConference" && e.Principal == Coordinator.Principal && e.Outcome == "OK");
     }
 
     [Fact]
