@@ -4,6 +4,7 @@ using Coordination.Silo.Cases;
 using Coordination.Silo.Common;
 using Coordination.Silo.Intake;
 using Coordination.Silo.ReadModel;
+using Coordination.Silo.Reminders;
 using Coordination.Silo.Tasks;
 using Coordination.V1;
 using Grpc.Core;
@@ -19,7 +20,7 @@ namespace Coordination.Api.Grpc;
 
 /// <summary>gRPC adapter of cases: validate, call one grain or read-model query, map back.</summary>
 public sealed class CaseGrpcService(
-    IGrainFactory grains, ReadModelStore readModel, TimeProvider time, WorkingCalendar calendar, IOptions<CaseClockOptions> clocks)
+    IGrainFactory grains, ReadModelStore readModel, ReminderStore reminders, TimeProvider time, WorkingCalendar calendar, IOptions<CaseClockOptions> clocks)
     : CaseService.CaseServiceBase
 {
     private const int MaxText = 10_000;
@@ -291,6 +292,16 @@ public sealed class CaseGrpcService(
                 entries.AddRange(task.History.Select(e => new TimelineEntry(0, e.Time, e.Actor, e.Method, "TASK_" + e.Action, e.Text, "tasks/" + taskId)));
             }
         }
+        // So do the reminders that went out about it and its tasks (who was told, when).
+        foreach (var r in await reminders.FiredAsync(ReminderTargets.Case, [id!], context.CancellationToken))
+        {
+            var (vi, en) = CaseFollowUps.Label(r.Detail);
+            entries.Add(new TimelineEntry(0, r.FiredAt, Coordination.Silo.Common.Actor.Platform, "", "REMINDER_" + ReminderName(r.Kind), $"{vi} / {en}", "cases/" + id));
+        }
+        foreach (var r in await reminders.FiredAsync(ReminderTargets.Task, record.TaskIds, context.CancellationToken))
+        {
+            entries.Add(new TimelineEntry(0, r.FiredAt, Coordination.Silo.Common.Actor.Platform, "", "REMINDER_" + ReminderName(r.Kind), "", "tasks/" + r.TargetId));
+        }
         var ordered = entries.OrderBy(e => e.Time).ThenBy(e => e.Sequence).Select((e, i) => e with { Sequence = i + 1 }).ToList();
         var skip = after.Length == 0 ? 0 : int.Parse(after, System.Globalization.CultureInfo.InvariantCulture);
         var response = new ListCaseTimelineResponse();
@@ -301,6 +312,22 @@ public sealed class CaseGrpcService(
         }
         return response;
     }
+
+    /// <summary>A reminder kind as a timeline action (e.g. TASK_OVERDUE, CASE_DUE_SOON).</summary>
+    private static string ReminderName(ReminderKind kind) => kind switch
+    {
+        ReminderKind.TaskDueSoon => "TASK_DUE_SOON",
+        ReminderKind.TaskOverdue => "TASK_OVERDUE",
+        ReminderKind.TaskEscalated => "TASK_ESCALATED",
+        ReminderKind.TaskEscalatedToCentre => "TASK_ESCALATED_TO_CENTRE",
+        ReminderKind.TaskNotAccepted => "TASK_NOT_ACCEPTED",
+        ReminderKind.CaseDueSoon => "CASE_DUE_SOON",
+        ReminderKind.CaseOverdue => "CASE_OVERDUE",
+        ReminderKind.CaseEscalated => "CASE_ESCALATED",
+        ReminderKind.CaseReviewDue => "CASE_REVIEW_DUE",
+        ReminderKind.CaseLongReview => "CASE_LONG_REVIEW",
+        _ => kind.ToString().ToUpperInvariant(),
+    };
 
     /// <inheritdoc/>
     public override async Task<Case> SetCaseSharing(SetCaseSharingRequest request, ServerCallContext context)

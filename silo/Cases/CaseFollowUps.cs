@@ -67,7 +67,8 @@ public static class CaseFollowUps
     public static IReadOnlyList<(string Inbox, InboxEventType Type, string Title, string Detail)> Notices(
         CaseRecord c, IReadOnlyList<ReminderItem> current, ReminderItem due)
     {
-        if (!current.Contains(due))
+        // Stored times keep microseconds, computed ones 100 ns ticks: compare to the millisecond.
+        if (!current.Any(i => i.Kind == due.Kind && i.Detail == due.Detail && (i.DueAt - due.DueAt).Duration() < TimeSpan.FromMilliseconds(1)))
         {
             return [];
         }

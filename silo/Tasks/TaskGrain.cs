@@ -255,36 +255,6 @@ public sealed class TaskGrain : Grain, ITaskGrain
 
     Task<TaskRecord?> ITaskGrain.Get() => Task.FromResult(_state.State.Record);
 
-    /// <summary>
-    /// DUE_SOON (if still ahead), OVERDUE at the due time, ESCALATED to the assigner's office some
-    /// working days after, then to the Centre some more working days after (unless the Centre
-    /// assigned it); for an emergency task, NOT_ACCEPTED if nobody accepts it in time.
-    /// </summary>
-    private List<ReminderItem> FollowUps(TaskRecord r)
-    {
-        var o = _followUpOptions;
-        var due = r.Spec.DueTime;
-        var now = _time.GetUtcNow();
-        var items = new List<ReminderItem>();
-        var soon = _calendar.AddWorkingDays(due, -o.DueSoonWorkingDays);
-        if (soon > now)
-        {
-            items.Add(new(ReminderKind.TaskDueSoon, soon));
-        }
-        items.Add(new(ReminderKind.TaskOverdue, due));
-        var escalated = _calendar.AddWorkingDays(due, o.EscalateAfterWorkingDays);
-        items.Add(new(ReminderKind.TaskEscalated, escalated));
-        if (Inboxes.OfficeOf(r.Assigner) != Inboxes.Centre)
-        {
-            items.Add(new(ReminderKind.TaskEscalatedToCentre, _calendar.AddWorkingDays(escalated, o.EscalateToCentreAfterWorkingDays)));
-        }
-        if (r.Spec.Kind == TaskKind.Emergency && r.Status is TaskStatus.Requested or TaskStatus.Received)
-        {
-            items.Add(new(ReminderKind.TaskNotAccepted, r.CreateTime + o.EmergencyAcceptWithin));
-        }
-        return items;
-    }
-
     private TaskStatus Authorize(TaskRecord r, TaskAction action, Actor actor)
     {
         var allowed = TaskStateMachine.PartyFor(action) switch
@@ -340,7 +310,7 @@ public sealed class TaskGrain : Grain, ITaskGrain
         // Follow-ups: scheduled while the task is open, removed the moment it is final.
         if (open)
         {
-            await _reminders.ScheduleAsync(ReminderTargets.Task, r.Id, FollowUps(r));
+            await _reminders.ScheduleAsync(ReminderTargets.Task, r.Id, TaskFollowUps.For(r, _calendar, _followUpOptions, _time.GetUtcNow()));
         }
         else
         {

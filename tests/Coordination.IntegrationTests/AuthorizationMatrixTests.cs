@@ -181,6 +181,19 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
             Decisions = { new Decision { Text = "Xác minh", Assignee = Police, DueTime = Later } },
         }).ResponseAsync),
 
+        // A ward office's inbox: its own people, and coordinators looking in to help (read only).
+        ["InboxService/ListInboxEvents"] = new(["coordinator", "vice-chair/own", "officer/own"], (c, _) =>
+            new InboxService.InboxServiceClient(c).ListInboxEventsAsync(new() { Inbox = Ward + "/inbox" }).ResponseAsync),
+        ["InboxService/WatchInboxEvents"] = new(["coordinator", "vice-chair/own", "officer/own"], async (c, _) =>
+        {
+            using var watch = new InboxService.InboxServiceClient(c).WatchInboxEvents(new() { Inbox = Ward + "/inbox" }, deadline: DateTime.UtcNow.AddMilliseconds(500));
+            while (await watch.ResponseStream.MoveNext())
+            {
+            }
+        }),
+        ["InboxService/AckInboxEvents"] = new(["vice-chair/own", "officer/own"], (c, _) =>
+            new InboxService.InboxServiceClient(c).AckInboxEventsAsync(new() { Inbox = Ward + "/inbox", UpToSequence = 1 }).ResponseAsync),
+
         ["WardService/GetWard"] = new(Everyone, (c, _) => new WardService.WardServiceClient(c).GetWardAsync(new() { Name = Ward }).ResponseAsync),
         ["WardService/ListWards"] = new(Everyone, (c, _) => new WardService.WardServiceClient(c).ListWardsAsync(new()).ResponseAsync),
         ["WardService/GetWardSummary"] = new(CaseReaders, (c, _) => new WardService.WardServiceClient(c).GetWardSummaryAsync(new() { Name = Ward }).ResponseAsync),
@@ -193,7 +206,11 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
     [Fact]
     public void Every_rpc_of_every_service_has_a_row()
     {
-        var rpcs = new[] { DirectoryService.Descriptor, CaseService.Descriptor, TaskService.Descriptor, WardService.Descriptor, AuditService.Descriptor, PartnerService.Descriptor, ConferenceService.Descriptor }
+        var rpcs = new[]
+            {
+                DirectoryService.Descriptor, CaseService.Descriptor, TaskService.Descriptor, WardService.Descriptor, AuditService.Descriptor,
+                PartnerService.Descriptor, InboxService.Descriptor, ConferenceService.Descriptor,
+            }
             .SelectMany(s => s.Methods.Select(m => $"{s.Name}/{m.Name}"))
             .Order()
             .ToList();
