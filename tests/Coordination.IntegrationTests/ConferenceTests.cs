@@ -245,6 +245,36 @@ public sealed class ConferenceTests(SeededHostFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task Conferences_answer_plain_http_with_json_too()
+    {
+        var conference = await NewConference("Hội thảo ca qua REST");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Host.HttpPort}") };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Host.TokenFor(Coordinator));
+
+        using var got = await http.GetAsync($"/v1/{conference.Name}");
+        using var prepared = await http.PostAsync($"/v1/{conference.Name}:prepare",
+            new StringContent("""{"requestId":"rest-prepare-1"}""", System.Text.Encoding.UTF8, "application/json"));
+        using var minutes = await http.GetAsync($"/v1/{conference.Name}/minutes");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, got.StatusCode);
+        using (var json = System.Text.Json.JsonDocument.Parse(await got.Content.ReadAsStringAsync()))
+        {
+            Assert.Equal("Hội thảo ca qua REST", json.RootElement.GetProperty("title").GetString());
+            Assert.Equal("CONFERENCE_KIND_EXTRAORDINARY", json.RootElement.GetProperty("kind").GetString());
+        }
+        Assert.Equal(System.Net.HttpStatusCode.OK, prepared.StatusCode);
+        using (var json = System.Text.Json.JsonDocument.Parse(await prepared.Content.ReadAsStringAsync()))
+        {
+            Assert.Equal("CONFERENCE_STATE_PREPARED", json.RootElement.GetProperty("state").GetString());
+        }
+        Assert.Equal(System.Net.HttpStatusCode.OK, minutes.StatusCode);
+        using (var json = System.Text.Json.JsonDocument.Parse(await minutes.Content.ReadAsStringAsync()))
+        {
+            Assert.StartsWith("# Biên bản hội thảo ca / Case conference minutes", json.RootElement.GetProperty("markdown").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Every_cluster_has_its_next_regular_conference_on_the_second_tuesday_of_the_quarter_at_eight_and_people_see_their_own_cluster()
     {
         var vietnam = TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh");
