@@ -53,7 +53,6 @@ public sealed class CaseGrain : Grain, ICaseGrain
                 await reminders.ScheduleAsync(ReminderTargets.Case, r.Id, items);
                 _scheduled = items;
             }
-            await GrainFactory.GetGrain<IWardGrain>(r.WardId).TrackCase(r.Id, r.Step != CaseStep.Closed);
         });
     }
 

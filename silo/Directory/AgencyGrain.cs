@@ -77,11 +77,6 @@ public sealed class AgencyGrain : Grain, IAgencyGrain
         return await Save();
     }
 
-    Task IAgencyGrain.TrackTask(string taskId, bool open) =>
-        (open ? _state.State.OpenTaskIds.Add(taskId) : _state.State.OpenTaskIds.Remove(taskId)) ? _state.WriteStateAsync() : Task.CompletedTask;
-
-    Task<string[]> IAgencyGrain.GetOpenTaskIds() => Task.FromResult(_state.State.OpenTaskIds.Order(StringComparer.Ordinal).ToArray());
-
     Task<AgencyRecord?> IAgencyGrain.Get() => Task.FromResult(_state.State.Record);
 
     private async Task<AgencyRecord> Save()

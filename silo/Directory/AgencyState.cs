@@ -18,7 +18,5 @@ public sealed class AgencyState
     [Id(2)]
     public RecentRequests Requests { get; set; } = new();
 
-    /// <summary>Inbox index: open tasks addressed to the agency.</summary>
-    [Id(3)]
-    public HashSet<string> OpenTaskIds { get; set; } = [];
+    // Id 3 held an index of the agency's open tasks: never reuse it (see WardState).
 }

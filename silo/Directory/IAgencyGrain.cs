@@ -22,14 +22,6 @@ public interface IAgencyGrain : IGrainWithStringKey
     [Alias("Define")]
     Task<AgencyRecord> Define(AgencyProfile profile);
 
-    /// <summary>Records whether a task addressed to the agency is open (idempotent; writes only on change).</summary>
-    [Alias("TrackTask")]
-    Task TrackTask(string taskId, bool open);
-
-    /// <summary>Ids of the open tasks addressed to the agency (its inbox index).</summary>
-    [Alias("GetOpenTaskIds")]
-    Task<string[]> GetOpenTaskIds();
-
     /// <summary>The agency, or null when it is not in the directory.</summary>
     [Alias("Get")]
     Task<AgencyRecord?> Get();

@@ -8,14 +8,6 @@ public interface IWardGrain : IGrainWithStringKey
     [Alias("Define")]
     Task<WardRecord> Define(WardProfile profile);
 
-    /// <summary>Records whether a case of the ward is open (idempotent; writes only on change).</summary>
-    [Alias("TrackCase")]
-    Task TrackCase(string caseId, bool open);
-
-    /// <summary>Records whether a task of the ward is open (idempotent; writes only on change).</summary>
-    [Alias("TrackTask")]
-    Task TrackTask(string taskId, bool open);
-
     /// <summary>The ward, or null when it is not in the directory.</summary>
     [Alias("Get")]
     Task<WardRecord?> Get();

@@ -40,12 +40,5 @@ public sealed class WardGrain : Grain, IWardGrain
         return _state.State.Record;
     }
 
-    Task IWardGrain.TrackCase(string caseId, bool open) => Track(_state.State.OpenCaseIds, caseId, open);
-
-    Task IWardGrain.TrackTask(string taskId, bool open) => Track(_state.State.OpenTaskIds, taskId, open);
-
-    private Task Track(HashSet<string> index, string id, bool open) =>
-        (open ? index.Add(id) : index.Remove(id)) ? _state.WriteStateAsync() : Task.CompletedTask;
-
     Task<WardRecord?> IWardGrain.Get() => Task.FromResult(_state.State.Record);
 }

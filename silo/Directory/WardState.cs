@@ -8,11 +8,6 @@ public sealed class WardState
     [Id(0)]
     public WardRecord? Record { get; set; }
 
-    /// <summary>Index of the ward's open cases.</summary>
-    [Id(1)]
-    public HashSet<string> OpenCaseIds { get; set; } = [];
-
-    /// <summary>Index of the ward's open tasks.</summary>
-    [Id(2)]
-    public HashSet<string> OpenTaskIds { get; set; } = [];
+    // Ids 1 and 2 held indexes of the ward's open cases and tasks: never reuse them. Those lists
+    // are read-model queries now (a whole-set write per task did not scale).
 }

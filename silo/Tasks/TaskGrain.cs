@@ -316,11 +316,6 @@ public sealed class TaskGrain : Grain, ITaskGrain
         {
             await _reminders.CancelAsync(ReminderTargets.Task, r.Id);
         }
-        await GrainFactory.GetGrain<IAgencyGrain>(r.Spec.AssigneeAgencyId).TrackTask(r.Id, open);
-        if (r.Spec.WardId.Length > 0)
-        {
-            await GrainFactory.GetGrain<IWardGrain>(r.Spec.WardId).TrackTask(r.Id, open);
-        }
         if (r.Spec.CaseId.Length > 0 && !_caseIsCaller)
         {
             await GrainFactory.GetGrain<ICaseGrain>(r.Spec.CaseId).TrackTask(r.Id, open);

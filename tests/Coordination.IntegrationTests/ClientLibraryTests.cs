@@ -70,6 +70,11 @@ public sealed class ClientLibraryTests : IAsyncLifetime
             host = await PlatformHost.StartAsync(_db.ConnectionString, seedDemo: true, grpcPort: grpcPort, siloPort: siloPort, dataDir: dataDir);
             await Assign(host, 2);
             await WaitFor(5);
+            // The watcher acknowledges right after handling: give the last ack its moment before stopping.
+            for (var i = 0; i < 50 && (await client.Partner.ListEventsAsync(new ListEventsRequest { Agency = Police }, client.Call())).AckedSequence < 5; i++)
+            {
+                await Task.Delay(100);
+            }
         }
         finally
         {

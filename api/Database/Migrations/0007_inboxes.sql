@@ -14,3 +14,15 @@ alter index reminders_task rename to reminders_target;
 -- Whether the grain acted on the reminder when it fell due (a task accepted in time ignores its
 -- not-accepted reminder); fired and delivered rows are shown in the case timeline.
 alter table reminders add column delivered boolean not null default true;
+
+-- Ids come from one sequence per (kind, year) instead of a counter row: a counter row serialised
+-- every create in the city behind one row lock held through each commit. A sequence never blocks;
+-- the price is a rare gap (a create that fails after taking its number). Existing counters carry
+-- on where they stopped.
+do $$
+declare c record;
+begin
+    for c in select kind, year, last from id_counters loop
+        execute format('create sequence if not exists %I start with %s', 'ids_' || c.kind || '_' || c.year, c.last + 1);
+    end loop;
+end $$;
