@@ -13,6 +13,7 @@ using Microsoft.IdentityModel.Tokens;
 using Coordination.Silo.Calendar;
 using Coordination.Silo.Cases;
 using Coordination.Silo.Common;
+using Coordination.Silo.Conferences;
 using Coordination.Silo.Feed;
 using Coordination.Silo.Reminders;
 using Coordination.Api.Scheduling;
@@ -82,6 +83,13 @@ static async Task RunAsync(string[] args)
     builder.Services.AddSingleton<FeedStore>();
     builder.Services.AddSingleton<ReminderStore>();
     builder.Services.AddOptions<FollowUpOptions>().BindConfiguration(FollowUpOptions.Section);
+    builder.Services.AddSingleton<ConferenceStore>();
+    builder.Services.AddSingleton<ConferenceNotifier>();
+    builder.Services.AddOptions<ConferenceOptions>().BindConfiguration(ConferenceOptions.Section)
+        .Validate(o => ConferenceSchedule.IsValid(o.Cron) && o.Clusters.Values.All(c => c.Cron.Length == 0 || ConferenceSchedule.IsValid(c.Cron)),
+            "Conferences:Cron and Conferences:Clusters:*:Cron must be Quartz cron expressions")
+        .Validate(o => o.PreparationWorkingDays >= 0, "Conferences:PreparationWorkingDays must not be negative")
+        .ValidateOnStart();
     builder.Services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section);
     builder.Services.AddSingleton<LimitsInterceptor>();
     builder.Services.AddOptions<CaseClockOptions>().BindConfiguration(CaseClockOptions.Section);
@@ -136,6 +144,7 @@ static async Task RunAsync(string[] args)
     app.MapGrpcService<AuditGrpcService>().RequireAuthorization();
     app.MapGrpcService<PartnerGrpcService>().RequireAuthorization();
     app.MapGrpcService<InboxGrpcService>().RequireAuthorization();
+    app.MapGrpcService<ConferenceGrpcService>().RequireAuthorization();
     app.MapGrpcHealthChecksService();
     app.MapGrpcReflectionService();
     app.Lifetime.ApplicationStarted.Register(() =>
@@ -316,6 +325,15 @@ static void ConfigureQuartz(WebApplicationBuilder builder, HostingOptions hostin
             .StartNow()
             // After downtime, skip the missed sweeps: the next one picks up every reminder that fell due.
             .WithSimpleSchedule(s => s.WithInterval(sweep).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+        // Conferences: planning and due agendas in one clustered job (see ConferencePlannerJob). After
+        // downtime the missed runs are skipped: the next run prepares every agenda that fell due.
+        var conferenceSweep = builder.Configuration.GetSection(ConferenceOptions.Section).Get<ConferenceOptions>()?.SweepInterval ?? TimeSpan.FromMinutes(1);
+        q.AddJob<ConferencePlannerJob>(j => j.WithIdentity(ConferencePlannerJob.Key).StoreDurably());
+        q.AddTrigger(t => t
+            .ForJob(ConferencePlannerJob.Key)
+            .WithIdentity("conference-planner", "coordination")
+            .StartNow()
+            .WithSimpleSchedule(s => s.WithInterval(conferenceSweep).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
     });
     // Two hosts booting together must not both (re)schedule the same trigger.
     builder.Services.Configure<QuartzOptions>(o =>

@@ -8,14 +8,15 @@ using Task = System.Threading.Tasks.Task;
 namespace Coordination.Api.Audit;
 
 /// <summary>
-/// Records every call of the case, task and ward services (reads and changes) in the audit log:
+/// Records every call of the case, task, ward, partner and conference services (reads and changes) in the audit log:
 /// one record per resource the call touched — the request's target, or each case or task a list
 /// returned — with the caller, role, method and outcome.
 /// </summary>
 public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Interceptor
 {
     private static readonly string[] Audited =
-        ["/coordination.v1.CaseService/", "/coordination.v1.TaskService/", "/coordination.v1.WardService/", "/coordination.v1.PartnerService/"];
+        ["/coordination.v1.CaseService/", "/coordination.v1.TaskService/", "/coordination.v1.WardService/", "/coordination.v1.PartnerService/",
+         "/coordination.v1.ConferenceService/"];
 
     /// <inheritdoc/>
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
@@ -64,6 +65,13 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
                 return l.Cases.Select(c => c.Name);
             case ListTasksResponse l:
                 return l.Tasks.Select(t => t.Name);
+            // A conference names the cases it reviews: each is recorded with it.
+            case Conference c:
+                return ConferenceResources(c);
+            case ConferenceMinutes m:
+                return ConferenceResources(m.Conference);
+            case ListConferencesResponse l:
+                return l.Conferences.Select(c => c.Name);
         }
         if (request is null)
         {
@@ -80,6 +88,9 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
         }
         return [];
     }
+
+    private static IEnumerable<string> ConferenceResources(Conference c) =>
+        new[] { c.Name }.Concat(c.Agenda.Select(a => a.Case).Concat(c.Discussions.Select(d => d.Case)).Distinct(StringComparer.Ordinal));
 
     private static string OutcomeName(StatusCode code) => code switch
     {

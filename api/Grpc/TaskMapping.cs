@@ -48,6 +48,7 @@ public static class TaskMapping
             Etag = Silo.Common.Etags.For(r.Version),
             CreateTime = r.CreateTime.ToTimestamp(),
             UpdateTime = r.UpdateTime.ToTimestamp(),
+            Conference = CommonMapping.Named("clusters", s.Conference.Replace("/", "/conferences/", StringComparison.Ordinal)),
         };
         m.History.AddRange(r.History.Select(e => new V1.TaskEvent
         {

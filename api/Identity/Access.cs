@@ -73,6 +73,19 @@ public static class Access
         }
     }
 
+    /// <summary>
+    /// Reading a cluster's conferences: city readers, people of one of the cluster's wards, and
+    /// agencies whose ward is in the cluster (<paramref name="callerClusterId"/>: the cluster of the
+    /// caller's ward, or null).
+    /// </summary>
+    public static void RequireConferenceRead(Actor a, string clusterId, string? callerClusterId)
+    {
+        if (!SeesCity(a) && (callerClusterId is null || callerClusterId != clusterId))
+        {
+            throw Denied();
+        }
+    }
+
     /// <summary>Any change at all: auditors are read-only.</summary>
     public static void RequireNotReadOnly(Actor a)
     {

@@ -1,4 +1,5 @@
 using Coordination.Silo.Cases;
+using Coordination.Silo.Conferences;
 using Coordination.Silo.Reminders;
 using Coordination.Silo.Tasks;
 using Quartz;
@@ -36,6 +37,7 @@ public sealed class ReminderSweepJob(ReminderStore reminders, IGrainFactory grai
     {
         ReminderTargets.Task => grains.GetGrain<ITaskGrain>(r.TargetId).Remind(r.Kind, r.DueAt),
         ReminderTargets.Case => grains.GetGrain<ICaseGrain>(r.TargetId).Remind(r.Kind, r.Detail, r.DueAt),
+        ReminderTargets.Conference => grains.GetGrain<IConferenceGrain>(r.TargetId).Remind(r.Kind, r.DueAt),
         // Unknown targets (a newer host's rows during a rolling upgrade) stay due for a host that knows them.
         _ => throw new InvalidOperationException("Unknown reminder target " + r.Target),
     };

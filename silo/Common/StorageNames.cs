@@ -24,4 +24,7 @@ public static class StorageNames
 
     /// <summary>State name of the task grain.</summary>
     public const string TaskState = "task";
+
+    /// <summary>State name of the conference grain.</summary>
+    public const string ConferenceState = "conference";
 }

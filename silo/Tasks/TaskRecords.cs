@@ -51,7 +51,12 @@ public sealed record TaskSpec(
     [property: Id(6)] TaskPriority Priority,
     [property: Id(7)] DateTimeOffset DueTime,
     [property: Id(8)] ReferralDossier? Dossier,
-    [property: Id(9)] string Replaces);
+    [property: Id(9)] string Replaces,
+    [property: Id(10)] string? ConferenceId = null)
+{
+    /// <summary>For a conference action, the conference (<c>{cluster}/{conference}</c>) that decided it.</summary>
+    public string Conference => ConferenceId ?? "";
+}
 
 /// <summary>A task as stored and shown.</summary>
 [GenerateSerializer, Immutable, Alias("coord.TaskRecord")]

@@ -37,6 +37,9 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
     private static readonly string[] CaseWriters = ["coordinator", "case-worker", "vice-chair/own", "officer/own"];
     private static readonly string[] Assignee = ["agency/own", "liaison/own"];
     private static readonly string[] Assigner = ["vice-chair/own"];
+    // Conferences of Hải Châu I's cluster: the city, the cluster's ward people and its departments read; coordinators run them.
+    private static readonly string[] ConferenceReaders = [.. CaseReaders, .. Assignee];
+    private static readonly string[] ConferenceRunners = ["coordinator"];
 
     private sealed record Row(string[] Allowed, Func<CallInvoker, State, Task> Call);
 
@@ -46,6 +49,7 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
         public string Case = "";
         public string Task = "";
         public string Agency = "";
+        public string Conference = "";
     }
 
     private static string Rid() => Guid.NewGuid().ToString();
@@ -155,6 +159,28 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
         }),
         ["PartnerService/AckEvents"] = new(Assignee, (c, _) => new PartnerService.PartnerServiceClient(c).AckEventsAsync(new() { Agency = Police, UpToSequence = 1 }).ResponseAsync),
 
+        ["ConferenceService/GetConference"] = new(ConferenceReaders, (c, s) => new ConferenceService.ConferenceServiceClient(c).GetConferenceAsync(new() { Name = s.Conference }).ResponseAsync),
+        ["ConferenceService/ListConferences"] = new(ConferenceReaders, (c, _) => new ConferenceService.ConferenceServiceClient(c).ListConferencesAsync(new() { Parent = "clusters/hai-chau" }).ResponseAsync),
+        ["ConferenceService/GetConferenceMinutes"] = new(ConferenceReaders, (c, s) => new ConferenceService.ConferenceServiceClient(c).GetConferenceMinutesAsync(new() { Name = s.Conference }).ResponseAsync),
+        ["ConferenceService/CreateConference"] = new(ConferenceRunners, (c, _) => new ConferenceService.ConferenceServiceClient(c).CreateConferenceAsync(new()
+        {
+            Parent = "clusters/hai-chau", RequestId = Rid(), Conference = new Conference { StartTime = Later, Title = "Hội thảo ca bất thường" },
+        }).ResponseAsync),
+        ["ConferenceService/RescheduleConference"] = new(ConferenceRunners, (c, s) => new ConferenceService.ConferenceServiceClient(c).RescheduleConferenceAsync(new()
+        {
+            Name = s.Conference, StartTime = Later, Reason = "Trùng lịch", RequestId = Rid(),
+        }).ResponseAsync),
+        ["ConferenceService/PrepareConference"] = new(ConferenceRunners, (c, s) => new ConferenceService.ConferenceServiceClient(c).PrepareConferenceAsync(new() { Name = s.Conference, RequestId = Rid() }).ResponseAsync),
+        ["ConferenceService/RecordAttendance"] = new(ConferenceRunners, (c, s) => new ConferenceService.ConferenceServiceClient(c).RecordAttendanceAsync(new()
+        {
+            Name = s.Conference, RequestId = Rid(), Attendance = { new Attendee { DisplayName = "Trần Văn Bình", Present = true } },
+        }).ResponseAsync),
+        ["ConferenceService/RecordCaseDiscussion"] = new(ConferenceRunners, (c, s) => new ConferenceService.ConferenceServiceClient(c).RecordCaseDiscussionAsync(new()
+        {
+            Name = s.Conference, Case = s.Case, RequestId = Rid(), CentreProposal = "Đề xuất",
+            Decisions = { new Decision { Text = "Xác minh", Assignee = Police, DueTime = Later } },
+        }).ResponseAsync),
+
         // A ward office's inbox: its own people, and coordinators looking in to help (read only).
         ["InboxService/ListInboxEvents"] = new(["coordinator", "vice-chair/own", "officer/own"], (c, _) =>
             new InboxService.InboxServiceClient(c).ListInboxEventsAsync(new() { Inbox = Ward + "/inbox" }).ResponseAsync),
@@ -180,7 +206,11 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
     [Fact]
     public void Every_rpc_of_every_service_has_a_row()
     {
-        var rpcs = new[] { DirectoryService.Descriptor, CaseService.Descriptor, TaskService.Descriptor, WardService.Descriptor, AuditService.Descriptor, PartnerService.Descriptor, InboxService.Descriptor }
+        var rpcs = new[]
+            {
+                DirectoryService.Descriptor, CaseService.Descriptor, TaskService.Descriptor, WardService.Descriptor, AuditService.Descriptor,
+                PartnerService.Descriptor, InboxService.Descriptor, ConferenceService.Descriptor,
+            }
             .SelectMany(s => s.Methods.Select(m => $"{s.Name}/{m.Name}"))
             .Order()
             .ToList();
@@ -195,6 +225,10 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
         var state = new State { Agency = Police };
         var viceChair = host.As(Actors["vice-chair/own"]);
         state.Case = (await new CaseService.CaseServiceClient(host.As(Actors["officer/own"])).CreateCaseAsync(new() { Case = NewCase(), RequestId = Rid() })).Name;
+        state.Conference = (await new ConferenceService.ConferenceServiceClient(host.As(Actors["coordinator"])).CreateConferenceAsync(new()
+        {
+            Parent = "clusters/hai-chau", RequestId = Rid(), Conference = new Conference { StartTime = Later, Title = "Hội thảo ca ma trận" },
+        })).Name;
         var mismatches = new List<string>();
         var rows = 0;
         foreach (var (rpc, row) in Rows.OrderBy(r => r.Key, StringComparer.Ordinal))
