@@ -99,7 +99,7 @@ public static class CaseFollowUps
     /// <summary>The clock's name for people, in Vietnamese and English.</summary>
     public static (string Vi, string En) Label(string clock) => clock switch
     {
-        CaseClocks.EmergencyName => ("biện pháp bảo vệ khẩn cấp (12 giờ)", "emergency measures (12 hours)"),
+        CaseClocks.EmergencyName => ("biện pháp bảo vệ khẩn cấp", "emergency measures"),
         CaseClocks.PlanName => ("xây dựng kế hoạch hỗ trợ", "support plan"),
         CaseClocks.ApprovalName => ("phê duyệt kế hoạch hỗ trợ", "plan approval"),
         CaseClocks.ReviewName => ("rà soát định kỳ", "periodic review"),

@@ -200,7 +200,8 @@ public sealed class CaseGrain : Grain, ICaseGrain
             }
             try
             {
-                foreach (var taskId in _state.State.OpenTaskIds.Order().ToList())
+                // Until none is left: a task linked while others were being cancelled is cancelled too.
+                while (_state.State.OpenTaskIds.Order().FirstOrDefault() is { } taskId)
                 {
                     await GrainFactory.GetGrain<ITaskGrain>(taskId).CancelForCase(reason, call);
                     _state.State.OpenTaskIds.Remove(taskId);

@@ -57,8 +57,8 @@ public sealed record InboxItem(string TaskId, string CaseId, string ConferenceId
 /// <summary>Names of inboxes in the feed tables.</summary>
 public static class Inboxes
 {
-    /// <summary>The Social Work Centre's coordinators.</summary>
-    public const string Centre = "centre";
+    /// <summary>The Social Work Centre's coordinators (a colon: never an agency id).</summary>
+    public const string Centre = "inbox:centre";
 
     /// <summary>A ward office: its vice-chair and officers.</summary>
     public static string Ward(string wardId) => "ward:" + wardId;

@@ -91,6 +91,7 @@ public sealed record FiredReminder(string TargetId, ReminderKind Kind, DateTimeO
 public sealed class ReminderStore(NpgsqlDataSource db)
 {
     private const int DeliveryParallelism = 32;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(30);
 
     /// <summary>Makes the target's pending reminders exactly <paramref name="items"/> (idempotent).</summary>
     public async Task ScheduleAsync(string target, string targetId, IReadOnlyList<ReminderItem> items)
@@ -99,11 +100,14 @@ public sealed class ReminderStore(NpgsqlDataSource db)
         await using var tx = await conn.BeginTransactionAsync();
         var keys = items.Select(i => Key(targetId, i.Kind, i.DueAt, i.Detail)).ToArray();
         // Rows a sweeper holds are being delivered right now: skip them rather than wait (the sweeper
-        // may be waiting on this very grain); their grain decides whether they still apply.
+        // may be waiting on this very grain). Rows already due stay for the sweeper too (a warning
+        // planned only "while ahead" must not vanish in the seconds before the sweep): their grain
+        // decides whether they still apply.
         await using (var drop = new NpgsqlCommand("""
             delete from reminders where item_key in (
                 select item_key from reminders
                 where target_id = @t and target = @target and fired_at is null and not (item_key = any(@keys))
+                  and due_at > now()
                 for update skip locked)
             """, conn, tx))
         {
@@ -177,7 +181,7 @@ public sealed class ReminderStore(NpgsqlDataSource db)
         var due = new List<DueReminder>();
         await using (var select = new NpgsqlCommand("""
             select item_key, target, target_id, kind, due_at, detail from reminders
-            where fired_at is null and due_at <= @now
+            where fired_at is null and due_at <= @now and (retry_at is null or retry_at <= @now)
             order by due_at limit @limit for update skip locked
             """, conn, tx))
         {
@@ -218,6 +222,16 @@ public sealed class ReminderStore(NpgsqlDataSource db)
             mark.Parameters.AddWithValue("keys", delivered);
             mark.Parameters.AddWithValue("acted", acted);
             await mark.ExecuteNonQueryAsync(ct);
+        }
+        var failed = due.Select(r => r.Key).Except(delivered).ToArray();
+        if (failed.Length > 0)
+        {
+            // Back off, so rows that keep failing (an unknown target during a rolling upgrade, a grain
+            // that cannot load) do not fill every batch ahead of reminders that would succeed.
+            await using var later = new NpgsqlCommand("update reminders set retry_at = @at where item_key = any(@keys)", conn, tx);
+            later.Parameters.AddWithValue("at", now + RetryDelay);
+            later.Parameters.AddWithValue("keys", failed);
+            await later.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
         return delivered.Length;

@@ -155,7 +155,7 @@ public sealed class EscalationTests : IAsyncLifetime
         var centre = await WaitFor(Coordinator, "centre/inbox", e => e.Any(x => x.Case == opened.Name && x.Type == InboxEventType.CaseDeadlineEscalated));
 
         var soon = Assert.Single(ward, x => x.Case == opened.Name && x.Type == InboxEventType.CaseDeadlineDueSoon);
-        Assert.Contains("biện pháp bảo vệ khẩn cấp (12 giờ)", soon.Title);
+        Assert.Contains("biện pháp bảo vệ khẩn cấp", soon.Title);
         var overdue = Assert.Single(ward, x => x.Case == opened.Name && x.Type == InboxEventType.CaseDeadlineOverdue);
         Assert.True(soon.Sequence < overdue.Sequence);
         Assert.Single(centre, x => x.Case == opened.Name && x.Type == InboxEventType.CaseDeadlineEscalated);

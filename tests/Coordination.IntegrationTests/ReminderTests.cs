@@ -103,4 +103,28 @@ public sealed class ReminderTests : IAsyncLifetime
         Assert.Single(events, e => e.Type == PartnerEventType.Overdue && e.Task.Name == both.Name);
         Assert.Single(events, e => e.Type == PartnerEventType.Overdue && e.Task.Name == whileDown.Name);
     }
+
+    [Fact]
+    public async Task Reminders_that_keep_failing_do_not_hold_back_the_ones_that_can_be_delivered()
+    {
+        // More undeliverable due rows than one sweep batch (500): e.g. a newer host's target during
+        // a rolling upgrade. They back off instead of filling every batch.
+        await _db.ExecuteAsync("""
+            insert into reminders (item_key, target, target_id, kind, due_at)
+            select 'future-' || g, 'future-target', 'x-' || g, 6, now() - interval '1 minute' from generate_series(1, 600) g
+            """);
+        var late = await Assign("Vẫn được nhắc", TimeSpan.FromSeconds(2));
+
+        var feed = new PartnerService.PartnerServiceClient(_host.As(PoliceSystem));
+        var delivered = false;
+        for (var i = 0; i < 200 && !delivered; i++)
+        {
+            await Task.Delay(100);
+            delivered = (await feed.ListEventsAsync(new ListEventsRequest { Agency = Police, PageSize = 500 })).Events
+                .Any(e => e.Type == PartnerEventType.Overdue && e.Task.Name == late.Name);
+        }
+
+        Assert.True(delivered, "the task's OVERDUE should arrive despite 600 failing reminders ahead of it");
+        Assert.Equal(600L, await _db.ScalarAsync<long>("select count(*) from reminders where target = 'future-target' and fired_at is null and retry_at is not null"));
+    }
 }

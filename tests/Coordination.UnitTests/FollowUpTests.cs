@@ -92,7 +92,7 @@ public sealed class FollowUpTests
         var lapsed = CaseFollowUps.Notices(c, items, items[1]);
         Assert.Equal([Inboxes.Ward("hai-chau-1"), Inboxes.Centre], lapsed.Select(n => n.Inbox));
         Assert.Equal([InboxEventType.CaseDeadlineOverdue, InboxEventType.CaseDeadlineEscalated], lapsed.Select(n => n.Type));
-        Assert.Equal("Quá hạn — DN-2026-000001: biện pháp bảo vệ khẩn cấp (12 giờ) / emergency measures (12 hours)", lapsed[0].Title);
+        Assert.Equal("Quá hạn — DN-2026-000001: biện pháp bảo vệ khẩn cấp / emergency measures", lapsed[0].Title);
         Assert.Equal("Hạn 26/11/2026 08:00 / due 26/11/2026 08:00", lapsed[0].Detail);
     }
 

@@ -14,6 +14,8 @@ alter index reminders_task rename to reminders_target;
 -- Whether the grain acted on the reminder when it fell due (a task accepted in time ignores its
 -- not-accepted reminder); fired and delivered rows are shown in the case timeline.
 alter table reminders add column delivered boolean not null default true;
+-- A reminder whose delivery failed waits until retry_at before the next try.
+alter table reminders add column retry_at timestamptz;
 
 -- Ids come from one sequence per (kind, year) instead of a counter row: a counter row serialised
 -- every create in the city behind one row lock held through each commit. A sequence never blocks;
