@@ -5,20 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/pg.sh
+source clients/bench/bench-common.sh
 
 DURATION="${1:-15}"
 BENCH_DIR=.bench-data
 PG_PORT="${COORD_BENCH_PG_PORT:-55434}"
 GRPC_PORT=5180
 ECHO_PORT=5199
-mkdir -p "$BENCH_DIR/results"
-
-pg_ensure_installed
-if [ -d "$BENCH_DIR/pg" ]; then PG_DATA=$(pg_resolve_dir "$BENCH_DIR/pg"); pg_stop; rm -rf "$PG_DATA"; fi
-rm -f "$BENCH_DIR/dev-credentials.json"
-# Durable: fsync and synchronous_commit stay at their defaults (on).
-pg_start "$BENCH_DIR/pg" "$PG_PORT"
-DB="Host=127.0.0.1;Port=$PG_PORT;Username=coord;Database=coord;Maximum Pool Size=200"
+bench_prepare "$BENCH_DIR" "$PG_PORT"
 
 say "Building (Release)"
 dotnet build api/Coordination.Api.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
@@ -26,15 +20,10 @@ dotnet build clients/Coordination.LoadGen/Coordination.LoadGen.csproj -c Release
 LOADGEN=(dotnet clients/Coordination.LoadGen/bin/Release/net10.0/coord-loadgen.dll)
 
 say "Starting the host and the echo server"
-COORD_DB="$DB" COORD_GRPC_PORT=$GRPC_PORT COORD_SILO_PORT=11190 COORD_DATA_DIR="$BENCH_DIR" COORD_SEED_DEMO=1 \
-  Logging__LogLevel__Default=Warning Limits__CallsPerSecond=1000000 Limits__Burst=1000000 \
-  dotnet api/bin/Release/net10.0/Coordination.Api.dll > "$BENCH_DIR/host.log" 2>&1 &
-HOST_PID=$!
+bench_start_host "$BENCH_DIR" "$GRPC_PORT" 11190 5181
 "${LOADGEN[@]}" echo-server --port $ECHO_PORT > "$BENCH_DIR/echo.log" 2>&1 &
 ECHO_PID=$!
 trap 'kill $HOST_PID $ECHO_PID 2>/dev/null || true; wait 2>/dev/null || true; pg_stop' EXIT
-for _ in $(seq 1 120); do grep -q "ready" "$BENCH_DIR/host.log" && break; sleep 0.5; done
-grep -q "ready" "$BENCH_DIR/host.log" || { cat "$BENCH_DIR/host.log"; die "host did not start"; }
 
 run() {
   local scenario=$1 c=$2 target=$3
