@@ -109,6 +109,7 @@ static async Task RunAsync(string[] args)
 
     // Registered after the silo, so it runs once the silo is up.
     builder.Services.AddHostedService<DemoSeeder>();
+    builder.Services.AddHostedService<FollowUpBackfill>();
 
     ConfigureSecurity(builder);
 

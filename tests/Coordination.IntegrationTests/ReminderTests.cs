@@ -127,4 +127,38 @@ public sealed class ReminderTests : IAsyncLifetime
         Assert.True(delivered, "the task's OVERDUE should arrive despite 600 failing reminders ahead of it");
         Assert.Equal(600L, await _db.ScalarAsync<long>("select count(*) from reminders where target = 'future-target' and fired_at is null and retry_at is not null"));
     }
+
+    [Fact]
+    public async Task Open_cases_and_tasks_without_follow_ups_get_them_when_a_host_starts()
+    {
+        var officer = new Actor("users/xuan-ha-officer", "Huỳnh Thị Mỹ Duyên", Actor.WardOfficer, "wards/xuan-ha");
+        var opened = await new CaseService.CaseServiceClient(_host.As(officer)).CreateCaseAsync(new CreateCaseRequest
+        {
+            RequestId = Guid.NewGuid().ToString(),
+            Case = new Case
+            {
+                Ward = "wards/xuan-ha", Source = IntakeSource.HotlineCall, Categories = { CaseCategory.Abused },
+                Person = new Person { DisplayName = "Trẻ trước khi có nhắc việc", Sex = Sex.Female, ApproximateAgeYears = 6 },
+            },
+        });
+        var task = await Assign("Trước khi có nhắc việc", TimeSpan.FromDays(10));
+        var caseId = opened.Name["cases/".Length..];
+        var taskId = task.Name["tasks/".Length..];
+        string Count(string target, string id) => $"select count(*) from reminders where target = '{target}' and target_id = '{id}' and fired_at is null";
+        Assert.Equal(3L, await _db.ScalarAsync<long>(Count("case", caseId))); // plan: due soon, overdue, escalated
+        Assert.Equal(4L, await _db.ScalarAsync<long>(Count("task", taskId)));
+
+        // As if they were created by a version without follow-ups: no rows. A restarted host plans them.
+        await _host.DisposeAsync();
+        await _db.ExecuteAsync($"delete from reminders where target_id in ('{caseId}', '{taskId}')");
+        _host = await PlatformHost.StartAsync(_db.ConnectionString, seedDemo: true,
+            environment: new Dictionary<string, string> { ["Reminders__SweepInterval"] = "00:00:01" });
+        for (var i = 0; i < 100 && (await _db.ScalarAsync<long>(Count("case", caseId)) < 3 || await _db.ScalarAsync<long>(Count("task", taskId)) < 4); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(3L, await _db.ScalarAsync<long>(Count("case", caseId)));
+        Assert.Equal(4L, await _db.ScalarAsync<long>(Count("task", taskId)));
+    }
 }
