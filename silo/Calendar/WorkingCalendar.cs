@@ -19,6 +19,10 @@ public sealed class WorkingCalendar
     public bool IsWorkingDay(DateOnly day) =>
         day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && !_holidays.Contains(day);
 
+    /// <summary>An instant as people read it: Vietnam local time, <c>dd/MM/yyyy HH:mm</c>.</summary>
+    public static string FormatLocal(DateTimeOffset t) =>
+        TimeZoneInfo.ConvertTime(t, VietnamTime).ToString("dd/MM/yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>
     /// The instant <paramref name="days"/> working days after (or, when negative, before)
     /// <paramref name="start"/>, same local time of day.

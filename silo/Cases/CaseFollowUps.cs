@@ -67,14 +67,13 @@ public static class CaseFollowUps
     public static IReadOnlyList<(string Inbox, InboxEventType Type, string Title, string Detail)> Notices(
         CaseRecord c, IReadOnlyList<ReminderItem> current, ReminderItem due)
     {
-        // Stored times keep microseconds, computed ones 100 ns ticks: compare to the millisecond.
-        if (!current.Any(i => i.Kind == due.Kind && i.Detail == due.Detail && (i.DueAt - due.DueAt).Duration() < TimeSpan.FromMilliseconds(1)))
+        if (!current.Any(i => i.Kind == due.Kind && i.Detail == due.Detail && ReminderStore.SameDueTime(due.DueAt, i.DueAt)))
         {
             return [];
         }
         var ward = Inboxes.Ward(c.WardId);
         var label = Label(due.Detail);
-        var when = TimeZoneInfo.ConvertTime(due.DueAt, WorkingCalendar.VietnamTime).ToString("dd/MM/yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        var when = WorkingCalendar.FormatLocal(due.DueAt);
         var subject = $"{c.Id}: {label.Vi} / {label.En}";
         return due.Kind switch
         {

@@ -129,11 +129,10 @@ public sealed class ConferenceGrain : Grain, IConferenceGrain
         await _sync.FlushAsync();
         // Only what is still due: a sweep that runs twice, or a reminder of a conference prepared by
         // hand or moved since, ends here without a second agenda. Judged by the reminder's own time,
-        // not this host's clock (the sweeping host's may be slightly ahead); stored times keep
-        // microseconds, so compare to the millisecond.
+        // not this host's clock (the sweeping host's may be slightly ahead).
         if (kind != ReminderKind.ConferencePrepare
             || _state.State.Record is not { Status: ConferenceStatus.Scheduled } r
-            || (r.PreparationTime - dueAt).Duration() >= TimeSpan.FromMilliseconds(1))
+            || !ReminderStore.SameDueTime(dueAt, r.PreparationTime))
         {
             return false;
         }

@@ -16,7 +16,7 @@ public static class ConferenceMinutes
         b.Append("- Cụm / Cluster: ").Append(Inline(clusterName.Length > 0 ? clusterName : r.ClusterId)).Append('\n');
         b.Append("- Quý / Quarter: ").Append(r.Quarter).Append('\n');
         b.Append("- Loại / Kind: ").Append(r.Kind == ConferenceKind.Extraordinary ? "Bất thường / Extraordinary" : "Định kỳ hàng quý / Regular quarterly").Append('\n');
-        b.Append("- Thời gian / Time: ").Append(Local(r.StartTime)).Append(" (giờ Việt Nam / Vietnam time)\n");
+        b.Append("- Thời gian / Time: ").Append(WorkingCalendar.FormatLocal(r.StartTime)).Append(" (giờ Việt Nam / Vietnam time)\n");
         b.Append("- Địa điểm / Location: ").Append(Inline(r.Location)).Append('\n');
         b.Append("- Trạng thái / State: ").Append(State(r.Status)).Append('\n');
         if (r.RescheduleReason.Length > 0)
@@ -79,7 +79,7 @@ public static class ConferenceMinutes
             b.Append("| Nội dung / Decision | Cơ quan thực hiện / Assignee | Hạn / Due | Nhiệm vụ / Task |\n|---|---|---|---|\n");
             foreach (var x in d.Decisions)
             {
-                b.Append("| ").Append(Cell(x.Text)).Append(" | agencies/").Append(x.AssigneeAgencyId).Append(" | ").Append(Local(x.DueTime))
+                b.Append("| ").Append(Cell(x.Text)).Append(" | agencies/").Append(x.AssigneeAgencyId).Append(" | ").Append(WorkingCalendar.FormatLocal(x.DueTime))
                     .Append(" | tasks/").Append(x.TaskId).Append(" |\n");
             }
         }
@@ -103,9 +103,6 @@ public static class ConferenceMinutes
         ConferenceStatus.Held => "Đã họp / Held",
         _ => "—",
     };
-
-    private static string Local(DateTimeOffset t) =>
-        TimeZoneInfo.ConvertTime(t, WorkingCalendar.VietnamTime).ToString("dd/MM/yyyy HH:mm", CultureInfo.InvariantCulture);
 
     /// <summary>Text on one line (line breaks would break the list or table it sits in).</summary>
     private static string Inline(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));

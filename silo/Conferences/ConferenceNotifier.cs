@@ -41,8 +41,7 @@ public sealed class ConferenceNotifier(ConferenceStore store, FeedStore feed)
 
     private static string Detail(ConferenceRecord r, PendingNotice notice)
     {
-        var when = TimeZoneInfo.ConvertTime(r.StartTime, Calendar.WorkingCalendar.VietnamTime)
-            .ToString("dd/MM/yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        var when = Calendar.WorkingCalendar.FormatLocal(r.StartTime);
         var detail = $"{when} — {r.Location}";
         return notice.Detail.Length > 0 ? $"{detail} — {notice.Detail}" : detail;
     }

@@ -237,6 +237,13 @@ public sealed class ReminderStore(NpgsqlDataSource db)
         return delivered.Length;
     }
 
+    /// <summary>
+    /// Whether a due time read back from the table is <paramref name="planned"/>: stored times keep
+    /// microseconds, computed ones 100 ns ticks, so they are compared to the millisecond.
+    /// </summary>
+    public static bool SameDueTime(DateTimeOffset stored, DateTimeOffset planned) =>
+        (stored - planned).Duration() < TimeSpan.FromMilliseconds(1);
+
     /// <summary>The reminder's key: target, kind, detail and due time — the grain's de-duplication key too.</summary>
     public static string Key(string targetId, ReminderKind kind, DateTimeOffset dueAt, string detail = "") =>
         detail.Length == 0 ? $"{targetId}:{(int)kind}:{dueAt.UtcTicks}" : $"{targetId}:{(int)kind}:{detail}:{dueAt.UtcTicks}";

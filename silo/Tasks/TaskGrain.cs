@@ -216,7 +216,7 @@ public sealed class TaskGrain : Grain, ITaskGrain
         var key = "r:" + ReminderStore.Key(r.Id, kind, dueAt);
         var now = _time.GetUtcNow();
         var office = Inboxes.OfficeOf(r.Assigner);
-        var late = $"Hạn {Local(r.Spec.DueTime)} / due {Local(r.Spec.DueTime)}";
+        var late = $"Hạn {WorkingCalendar.FormatLocal(r.Spec.DueTime)} / due {WorkingCalendar.FormatLocal(r.Spec.DueTime)}";
         switch (kind)
         {
             case ReminderKind.TaskDueSoon:
@@ -252,8 +252,6 @@ public sealed class TaskGrain : Grain, ITaskGrain
     }
 
     private static InboxItem Item(TaskRecord r, string title, string detail) => new(r.Id, r.Spec.CaseId, "", title, detail);
-
-    private static string Local(DateTimeOffset t) => TimeZoneInfo.ConvertTime(t, WorkingCalendar.VietnamTime).ToString("dd/MM/yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
     Task<TaskRecord?> ITaskGrain.Get() => Task.FromResult(_state.State.Record);
 
