@@ -96,9 +96,8 @@ static async Task RunAsync(string[] args)
     builder.Services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section);
     // Statutory holidays computed for the years around now, plus the extra days off in configuration.
     var thisYear = TimeProvider.System.GetUtcNow().Year;
-    builder.Services.AddSingleton(new WorkingCalendar(
-        Enumerable.Range(thisYear - 2, 15).SelectMany(VietnamHolidays.DaysOff)
-            .Concat(builder.Configuration.GetSection("Calendar:Holidays").Get<string[]>()?.Select(d => DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture)) ?? [])));
+    builder.Services.AddSingleton(WorkingCalendar.ForYears(thisYear - 2, thisYear + 12,
+        builder.Configuration.GetSection("Calendar:Holidays").Get<string[]>()?.Select(d => DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture)) ?? []));
     builder.Services.AddSingleton<DirectoryGrpcService>();
     builder.Services.AddSingleton<AuditLog>();
     builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditLog>());
