@@ -1,6 +1,7 @@
 using Coordination.Silo.Calendar;
 using Coordination.V1;
 using Grpc.Core;
+using Task = System.Threading.Tasks.Task;
 
 namespace Coordination.Api.Grpc;
 
@@ -13,7 +14,7 @@ public sealed class CalendarGrpcService(WorkingCalendar calendar, TimeProvider t
     private const int MaxWorkingDays = 365;
 
     /// <inheritdoc/>
-    public override Task<AddWorkingDaysResponse> AddWorkingDays(AddWorkingDaysRequest request, ServerCallContext context)
+    public override System.Threading.Tasks.Task<AddWorkingDaysResponse> AddWorkingDays(AddWorkingDaysRequest request, ServerCallContext context)
     {
         var v = new RequestValidation();
         if (request.WorkingDays is < 1 or > MaxWorkingDays)
@@ -37,7 +38,7 @@ public sealed class CalendarGrpcService(WorkingCalendar calendar, TimeProvider t
     }
 
     /// <inheritdoc/>
-    public override Task<ListDaysOffResponse> ListDaysOff(ListDaysOffRequest request, ServerCallContext context)
+    public override System.Threading.Tasks.Task<ListDaysOffResponse> ListDaysOff(ListDaysOffRequest request, ServerCallContext context)
     {
         var v = new RequestValidation();
         if (!Covers(request.Year))

@@ -47,6 +47,8 @@ public enum InboxEventType
     ConferenceScheduled = 7,
     /// <summary>A case conference's agenda is ready.</summary>
     ConferenceAgendaReady = 8,
+    /// <summary>A case conference was moved.</summary>
+    ConferenceRescheduled = 9,
     /// <summary>A case was assessed at serious risk: the 12-hour emergency clock runs.</summary>
     CaseEmergency = 10,
     /// <summary>An agency rejected a task this office assigned.</summary>
