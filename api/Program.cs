@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Coordination.Api.Accounts;
 using Coordination.Api.Audit;
 using Coordination.Api.Demo;
 using Coordination.Api.Grpc;
@@ -96,9 +97,8 @@ static async Task RunAsync(string[] args)
     builder.Services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section);
     // Statutory holidays computed for the years around now, plus the extra days off in configuration.
     var thisYear = TimeProvider.System.GetUtcNow().Year;
-    builder.Services.AddSingleton(new WorkingCalendar(
-        Enumerable.Range(thisYear - 2, 15).SelectMany(VietnamHolidays.DaysOff)
-            .Concat(builder.Configuration.GetSection("Calendar:Holidays").Get<string[]>()?.Select(d => DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture)) ?? [])));
+    builder.Services.AddSingleton(WorkingCalendar.ForYears(thisYear - 2, thisYear + 12,
+        builder.Configuration.GetSection("Calendar:Holidays").Get<string[]>()?.Select(d => DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture)) ?? []));
     builder.Services.AddSingleton<DirectoryGrpcService>();
     builder.Services.AddSingleton<AuditLog>();
     builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditLog>());
@@ -112,6 +112,7 @@ static async Task RunAsync(string[] args)
     builder.Services.AddHostedService<FollowUpBackfill>();
 
     ConfigureSecurity(builder);
+    ConfigureAccounts(builder);
 
     builder.Services.AddGrpc(o =>
     {
@@ -119,6 +120,7 @@ static async Task RunAsync(string[] args)
         o.Interceptors.Add<LimitsInterceptor>();
         o.Interceptors.Add<AuditInterceptor>();
         o.Interceptors.Add<ErrorInterceptor>();
+        o.Interceptors.Add<PasswordChangeGate>();
         o.MaxReceiveMessageSize = 4 * 1024 * 1024;
     }).AddJsonTranscoding(o =>
         // REST errors carry the same google.rpc details as gRPC ones; JSON needs their types.
@@ -146,6 +148,9 @@ static async Task RunAsync(string[] args)
     app.MapGrpcService<PartnerGrpcService>().RequireAuthorization();
     app.MapGrpcService<InboxGrpcService>().RequireAuthorization();
     app.MapGrpcService<ConferenceGrpcService>().RequireAuthorization();
+    app.MapGrpcService<CalendarGrpcService>().RequireAuthorization();
+    // SignIn carries [AllowAnonymous]; every other account method needs a token.
+    app.MapGrpcService<AccountGrpcService>().RequireAuthorization();
     app.MapGrpcHealthChecksService();
     app.MapGrpcReflectionService();
     app.Lifetime.ApplicationStarted.Register(() =>
@@ -161,8 +166,12 @@ static void ConfigureSecurity(WebApplicationBuilder builder)
     var dataDirectory = builder.Configuration["Demo:DataDirectory"] ?? ".data";
     var keyPath = security.SigningKeyPath.Length > 0 ? security.SigningKeyPath : Path.Combine(dataDirectory, "signing-key.pem");
     var key = SigningKey.LoadOrCreate(keyPath);
-    builder.Services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
+    builder.Services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section)
+        .Validate(o => o.PersonTokenLifetime > TimeSpan.Zero && o.PersonTokenLifetime <= SecurityOptions.MaxPersonTokenLifetime,
+            "Security:PersonTokenLifetime must be more than 0 and at most 12 hours")
+        .ValidateOnStart();
     builder.Services.AddSingleton(new TokenIssuer(key, security.Issuer, security.Audience, TimeProvider.System));
+    builder.Services.AddSingleton(new OneTimePasswords(key));
     var schemes = new List<string> { JwtBearerDefaults.AuthenticationScheme };
     var authentication = builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
         .AddJwtBearer(o =>
@@ -182,6 +191,25 @@ static void ConfigureSecurity(WebApplicationBuilder builder)
                 ValidateIssuerSigningKey = true,
                 RequireExpirationTime = true,
                 ClockSkew = TimeSpan.FromSeconds(30),
+            };
+            // A sign-in token names its session: refused once the session ended (sign-out, disabling,
+            // reset, another password change), on every host. Tokens without a session (agency
+            // systems, issued credentials) are not affected.
+            o.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = async context =>
+                {
+                    if (context.Principal?.FindFirst(AccountManager.SessionClaim)?.Value is not { } sid)
+                    {
+                        return;
+                    }
+                    var sessions = context.HttpContext.RequestServices.GetRequiredService<SessionRegistry>();
+                    var principal = context.Principal.FindFirst(Microsoft.IdentityModel.JsonWebTokens.JwtRegisteredClaimNames.Sub)?.Value ?? "";
+                    if (!Guid.TryParse(sid, out var session) || !await sessions.IsLiveAsync(session, principal, context.HttpContext.RequestAborted))
+                    {
+                        context.Fail("The session of this token has ended.");
+                    }
+                },
             };
         });
     if (security.ExternalAuthority.Length > 0)
@@ -205,6 +233,22 @@ static void ConfigureSecurity(WebApplicationBuilder builder)
     builder.Services.AddTransient<JwtBearerHandler>();
     builder.Services.AddTransient<ClientCertificateAuthentication>();
     builder.Services.AddAuthorization(o => o.DefaultPolicy = new AuthorizationPolicyBuilder([.. schemes]).RequireAuthenticatedUser().Build());
+}
+
+static void ConfigureAccounts(WebApplicationBuilder builder)
+{
+    builder.Services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section)
+        .Validate(o => o.MaxFailedSignIns >= 1 && o.LockDuration > TimeSpan.Zero, "Accounts:MaxFailedSignIns must be at least 1 and Accounts:LockDuration positive")
+        .Validate(o => o.RevocationRefresh > TimeSpan.Zero && o.RevocationRefresh <= TimeSpan.FromSeconds(8),
+            "Accounts:RevocationRefresh must be positive and at most 8 s (a revoked token is refused everywhere within 10 s)")
+        .Validate(o => o.SignInsPerUsernameBurst >= 1 && o.SignInsPerUsernamePerMinute >= 1 && o.SignInsPerAddressBurst >= 1 && o.SignInsPerAddressPerMinute >= 1,
+            "Accounts:SignInsPer* must be at least 1")
+        .ValidateOnStart();
+    builder.Services.AddSingleton<AccountStore>();
+    builder.Services.AddSingleton<SessionRegistry>();
+    builder.Services.AddHostedService(sp => sp.GetRequiredService<SessionRegistry>());
+    builder.Services.AddSingleton<SignInLimiter>();
+    builder.Services.AddSingleton<AccountManager>();
 }
 
 static void ConfigureKestrel(WebApplicationBuilder builder, HostingOptions hosting)

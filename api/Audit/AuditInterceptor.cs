@@ -16,7 +16,9 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
 {
     private static readonly string[] Audited =
         ["/coordination.v1.CaseService/", "/coordination.v1.TaskService/", "/coordination.v1.WardService/", "/coordination.v1.PartnerService/",
-         "/coordination.v1.ConferenceService/"];
+         "/coordination.v1.ConferenceService/",
+         // Account reads; account changes and sign-ins are audited by the account manager, with what happened.
+         "/coordination.v1.AccountService/GetAccount", "/coordination.v1.AccountService/ListAccounts"];
 
     /// <inheritdoc/>
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
@@ -72,6 +74,8 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
                 return ConferenceResources(m.Conference);
             case ListConferencesResponse l:
                 return l.Conferences.Select(c => c.Name);
+            case ListAccountsResponse l:
+                return l.Accounts.Select(a => a.Name);
         }
         if (request is null)
         {

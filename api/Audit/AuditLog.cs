@@ -4,8 +4,8 @@ using NpgsqlTypes;
 
 namespace Coordination.Api.Audit;
 
-/// <summary>One audited call on one resource.</summary>
-public sealed record AuditRecord(DateTimeOffset Time, string Principal, string Role, string Scope, string Method, string Resource, string Outcome);
+/// <summary>One audited call on one resource; <see cref="Detail"/> says what happened when method and outcome do not.</summary>
+public sealed record AuditRecord(DateTimeOffset Time, string Principal, string Role, string Scope, string Method, string Resource, string Outcome, string Detail = "");
 
 /// <summary>
 /// Writes audit records to the append-only <c>audit_events</c> table in batches, off the request
@@ -25,7 +25,29 @@ public sealed partial class AuditLog(NpgsqlDataSource db, ILogger<AuditLog> logg
         Role = Storable(record.Role),
         Scope = Storable(record.Scope),
         Resource = Storable(record.Resource),
+        Detail = Storable(record.Detail),
     });
+
+    /// <summary>
+    /// Writes <paramref name="record"/> inside the caller's transaction, so a change and its audit
+    /// row commit together (account changes, sign-ins and locks).
+    /// </summary>
+    public static async Task InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, AuditRecord record)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            insert into audit_events (time, principal, role, scope, method, resource, outcome, detail)
+            values (@time, @principal, @role, @scope, @method, @resource, @outcome, @detail)
+            """, conn, tx);
+        cmd.Parameters.AddWithValue("time", record.Time);
+        cmd.Parameters.AddWithValue("principal", Storable(record.Principal));
+        cmd.Parameters.AddWithValue("role", Storable(record.Role));
+        cmd.Parameters.AddWithValue("scope", Storable(record.Scope));
+        cmd.Parameters.AddWithValue("method", record.Method);
+        cmd.Parameters.AddWithValue("resource", Storable(record.Resource));
+        cmd.Parameters.AddWithValue("outcome", record.Outcome);
+        cmd.Parameters.AddWithValue("detail", Storable(record.Detail));
+        await cmd.ExecuteNonQueryAsync();
+    }
 
     /// <summary>
     /// Rejected calls are audited too, with the resource name as the caller sent it: PostgreSQL text
@@ -84,7 +106,7 @@ public sealed partial class AuditLog(NpgsqlDataSource db, ILogger<AuditLog> logg
         // Binary COPY: the cheapest way to append thousands of rows a second, for client and server.
         await using var conn = await db.OpenConnectionAsync();
         await using var copy = await conn.BeginBinaryImportAsync(
-            "copy audit_events (time, principal, role, scope, method, resource, outcome) from stdin (format binary)");
+            "copy audit_events (time, principal, role, scope, method, resource, outcome, detail) from stdin (format binary)");
         foreach (var r in batch)
         {
             await copy.StartRowAsync();
@@ -95,6 +117,7 @@ public sealed partial class AuditLog(NpgsqlDataSource db, ILogger<AuditLog> logg
             await copy.WriteAsync(r.Method, NpgsqlDbType.Text);
             await copy.WriteAsync(r.Resource, NpgsqlDbType.Text);
             await copy.WriteAsync(r.Outcome, NpgsqlDbType.Text);
+            await copy.WriteAsync(r.Detail, NpgsqlDbType.Text);
         }
         await copy.CompleteAsync();
     }

@@ -49,6 +49,46 @@ public static class DemoDirectory
         new("auditor", "Đặng Minh Khoa", StaffRole.Auditor),
     ];
 
+    /// <summary>A demo liaison person of a ward department (role AGENCY_LIAISON, scope the department).</summary>
+    public sealed record DemoLiaison(string Id, string DisplayName, string AgencyId);
+
+    /// <summary>The departments that have a liaison person (every ward department but the People's Committee).</summary>
+    public static readonly string[] LiaisonDepartments = ["police", "health", "justice", "womens-union", "education"];
+
+    // Liaison names per ward, in the order of LiaisonDepartments. Fictitious.
+    private static readonly Dictionary<string, string[]> LiaisonNames = new()
+    {
+        ["hai-chau-1"] = ["Nguyễn Văn Hùng", "Trần Thị Mai", "Lê Văn Thành", "Phạm Thị Hoa", "Võ Thị Thanh Tâm"],
+        ["thach-thang"] = ["Hồ Văn Khánh", "Đinh Thị Yến", "Lương Văn Phúc", "Châu Thị Bích Ngọc", "Tạ Thị Hạnh"],
+        ["thanh-khe-dong"] = ["Phùng Văn Toàn", "Lâm Thị Diệu", "Mai Văn Sơn", "Kiều Thị Hương Giang", "Dương Thị Thu"],
+        ["xuan-ha"] = ["Cao Văn Nam", "Trịnh Thị Loan", "Vũ Văn Quang", "Hà Thị Kim Liên", "Tô Thị Ngân"],
+        ["an-hai-bac"] = ["La Văn Thịnh", "Quách Thị Nhàn", "Âu Văn Định", "Thái Thị Mỹ Lệ", "Văn Thị Hồng"],
+        ["man-thai"] = ["Triệu Văn Hải", "Doãn Thị Thảo", "Khúc Văn Tài", "Lý Thị Phương", "Mạc Thị Xuân"],
+    };
+
+    /// <summary>The liaison people of a ward's departments: <c>{ward}-{department}-liaison</c>.</summary>
+    public static IEnumerable<DemoLiaison> Liaisons(DemoWard w) =>
+        LiaisonDepartments.Select((d, i) => new DemoLiaison($"{w.Id}-{d}-liaison", LiaisonNames[w.Id][i], $"{w.Id}-{d}"));
+
+    /// <summary>Every demo person as (user id, display name, role, scope): the city, each ward's vice-chair and officer, the liaisons.</summary>
+    public static IEnumerable<(string Id, string DisplayName, string Role, string Scope)> People() =>
+        CityPeople.Select(p => (p.Id, p.DisplayName, RoleName(p.Role), "city"))
+            .Concat(Wards.SelectMany(w => new[]
+            {
+                ($"{w.Id}-vice-chair", w.ViceChair, Silo.Common.Actor.WardViceChair, "wards/" + w.Id),
+                ($"{w.Id}-officer", w.Officer, Silo.Common.Actor.WardOfficer, "wards/" + w.Id),
+            }.Concat(Liaisons(w).Select(l => (l.Id, l.DisplayName, Silo.Common.Actor.AgencyLiaison, "agencies/" + l.AgencyId)))));
+
+    private static string RoleName(StaffRole role) => role switch
+    {
+        StaffRole.CentreCoordinator => Silo.Common.Actor.CentreCoordinator,
+        StaffRole.Auditor => Silo.Common.Actor.Auditor,
+        StaffRole.CaseWorker => Silo.Common.Actor.CaseWorker,
+        StaffRole.WardViceChair => Silo.Common.Actor.WardViceChair,
+        StaffRole.WardOfficer => Silo.Common.Actor.WardOfficer,
+        _ => Silo.Common.Actor.AgencyLiaison,
+    };
+
     /// <summary>The profile of a ward.</summary>
     public static WardProfile Profile(DemoWard w) => new(
         "Phường " + w.ShortName,

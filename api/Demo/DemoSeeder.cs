@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Coordination.Api.Accounts;
 using Coordination.Api.Hosting;
 using Coordination.Api.Identity;
 using Coordination.Silo.Common;
@@ -22,9 +23,12 @@ public sealed partial class DemoSeeder(
     IOptions<HostingOptions> hosting,
     IOptions<SecurityOptions> security,
     TokenIssuer tokens,
+    AccountManager accounts,
     ILogger<DemoSeeder> logger) : IHostedService
 {
     private const string SeedName = "demo-directory-v1";
+    // Accounts have a seed of their own: databases seeded before accounts existed get them too.
+    private const string AccountsSeedName = "demo-accounts-v1";
 
     /// <summary>Name of the credentials file in the data folder.</summary>
     public const string CredentialsFile = "dev-credentials.json";
@@ -36,26 +40,42 @@ public sealed partial class DemoSeeder(
         {
             return;
         }
-        if (!await AlreadySeededAsync(cancellationToken))
+        if (!await AlreadySeededAsync(SeedName, cancellationToken))
         {
             await SeedAsync();
-            await using var cmd = db.CreateCommand("insert into app_seeds (name) values (@n) on conflict do nothing");
-            cmd.Parameters.AddWithValue("n", SeedName);
-            await cmd.ExecuteNonQueryAsync(cancellationToken);
+            await MarkSeededAsync(SeedName, cancellationToken);
             LogSeeded(logger, DemoDirectory.Wards.Length);
         }
-        var path = WriteCredentials();
+        var people = DemoDirectory.People().ToList();
+        var passwords = DemoPasswords.LoadOrCreate(demo.Value.DataDirectory, people.Select(p => p.Id));
+        if (!await AlreadySeededAsync(AccountsSeedName, cancellationToken))
+        {
+            // Demo convenience: the passwords are not one-time (no change required at first sign-in).
+            var created = await accounts.SeedAsync(
+                [.. people.Select(p => (new AccountRecord(p.Id, p.DisplayName, p.Role, p.Scope, true, "vi", false, 0, null, null, default, default, 1), passwords[p.Id]))],
+                cancellationToken);
+            await MarkSeededAsync(AccountsSeedName, cancellationToken);
+            LogAccountsSeeded(logger, created);
+        }
+        var path = WriteCredentials(passwords);
         LogCredentials(logger, path);
     }
 
     /// <inheritdoc/>
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private async Task<bool> AlreadySeededAsync(CancellationToken ct)
+    private async Task<bool> AlreadySeededAsync(string name, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("select count(*) from app_seeds where name = @n");
-        cmd.Parameters.AddWithValue("n", SeedName);
+        cmd.Parameters.AddWithValue("n", name);
         return (long)(await cmd.ExecuteScalarAsync(ct))! > 0;
+    }
+
+    private async Task MarkSeededAsync(string name, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("insert into app_seeds (name) values (@n) on conflict do nothing");
+        cmd.Parameters.AddWithValue("n", name);
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     private async Task SeedAsync()
@@ -67,20 +87,15 @@ public sealed partial class DemoSeeder(
         await Task.WhenAll(DemoDirectory.Agencies().Select(a => grains.GetGrain<IAgencyGrain>(a.Id).Define(a.Profile)));
     }
 
-    private string WriteCredentials()
+    private string WriteCredentials(IReadOnlyDictionary<string, string> passwords)
     {
-        var users = DemoDirectory.CityPeople
-            .Select(p => Entry("users/" + p.Id, p.DisplayName, RoleName(p.Role), "city"))
-            .Concat(DemoDirectory.Wards.SelectMany(w => new[]
-            {
-                Entry($"users/{w.Id}-vice-chair", w.ViceChair, Actor.WardViceChair, "wards/" + w.Id),
-                Entry($"users/{w.Id}-officer", w.Officer, Actor.WardOfficer, "wards/" + w.Id),
-            }));
+        var users = DemoDirectory.People()
+            .Select(p => Entry("users/" + p.Id, p.DisplayName, p.Role, p.Scope) with { Username = p.Id, Password = passwords[p.Id] });
         var agencies = DemoDirectory.Agencies()
             .Select(a => Entry("agencies/" + a.Id, a.Profile.DisplayName, Actor.AgencySystem, "agencies/" + a.Id));
         var h = hosting.Value;
         var file = new CredentialsDocument(
-            "Demo credentials for development only: signed tokens (JWT, ES256) of the demo people and agency systems, valid for a limited time and re-issued at every start. Send one as 'authorization: Bearer <token>'.",
+            "Demo credentials for development only: signed tokens (JWT, ES256) of the demo people and agency systems, valid for a limited time and re-issued at every start. Send one as 'authorization: Bearer <token>'. Each person also has a username and password for AccountService.SignIn (from demo-passwords.json of this data folder, made once per folder; accounts are seeded once per database).",
             $"{(h.TlsCertificatePath.Length > 0 ? "https" : "http")}://{h.ListenAddress}:{h.GrpcPort}",
             [.. users],
             [.. agencies]);
@@ -95,33 +110,26 @@ public sealed partial class DemoSeeder(
     private CredentialEntry Entry(string name, string displayName, string role, string scope) =>
         new(name, displayName, role, scope, tokens.Issue(new Actor(name, displayName, role, scope), security.Value.DemoTokenLifetime));
 
-    private static string RoleName(StaffRole role) => role switch
-    {
-        StaffRole.CentreCoordinator => "CENTRE_COORDINATOR",
-        StaffRole.WardViceChair => "WARD_VICE_CHAIR",
-        StaffRole.WardOfficer => "WARD_OFFICER",
-        StaffRole.AgencyLiaison => "AGENCY_LIAISON",
-        StaffRole.Auditor => "AUDITOR",
-        StaffRole.CaseWorker => "CASE_WORKER",
-        _ => "UNSPECIFIED",
-    };
-
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         // Keep Vietnamese readable in the file instead of \u escapes.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
     /// <summary>Shape of dev-credentials.json.</summary>
     public sealed record CredentialsDocument(string Note, string GrpcAddress, CredentialEntry[] Users, CredentialEntry[] Agencies);
 
-    /// <summary>One demo principal: who, which role, which scope, and the token to send.</summary>
-    public sealed record CredentialEntry(string Name, string DisplayName, string Role, string Scope, string Token);
+    /// <summary>One demo principal: who, which role, which scope, the token to send, and for people the username and password to sign in with.</summary>
+    public sealed record CredentialEntry(string Name, string DisplayName, string Role, string Scope, string Token, string? Username = null, string? Password = null);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded the demo directory ({WardCount} wards)")]
     private static partial void LogSeeded(ILogger logger, int wardCount);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded {Count} demo accounts")]
+    private static partial void LogAccountsSeeded(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo credentials written to {Path}")]
     private static partial void LogCredentials(ILogger logger, string path);

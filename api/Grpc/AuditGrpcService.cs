@@ -25,13 +25,13 @@ public sealed class AuditGrpcService(NpgsqlDataSource db) : AuditService.AuditSe
         var afterId = after.Length == 0 ? long.MaxValue : long.Parse(after, System.Globalization.CultureInfo.InvariantCulture);
         await using var cmd = db.CreateCommand(caseId is not null
             ? """
-              select id, time, principal, role, scope, method, resource, outcome from audit_events
+              select id, time, principal, role, scope, method, resource, outcome, detail from audit_events
               where id < @after and (resource = 'cases/' || @key
                   or resource in (select 'tasks/' || id from rm_tasks where case_id = @key))
               order by id desc limit @limit
               """
             : """
-              select id, time, principal, role, scope, method, resource, outcome from audit_events
+              select id, time, principal, role, scope, method, resource, outcome, detail from audit_events
               where id < @after and principal = @key order by id desc limit @limit
               """);
         cmd.Parameters.AddWithValue("after", afterId);
@@ -51,6 +51,7 @@ public sealed class AuditGrpcService(NpgsqlDataSource db) : AuditService.AuditSe
                 Method = reader.GetString(5),
                 Resource = reader.GetString(6),
                 Outcome = reader.GetString(7),
+                Detail = reader.GetString(8),
             });
         }
         if (response.Events.Count > size)

@@ -69,6 +69,10 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
                 return Build(Code.AlreadyExists, exists);
             case PermissionDeniedException denied:
                 return Build(Code.PermissionDenied, denied);
+            case Accounts.SignInRefusedException refused:
+                return Build(Code.Unauthenticated, refused, refused.LockedUntil is { } until
+                    ? new Dictionary<string, string> { ["locked_until"] = until.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) }
+                    : null);
             case CoordinationException other:
                 return Build(Code.FailedPrecondition, other);
         }
@@ -88,10 +92,17 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         return null;
     }
 
-    private static RpcException Build(Code code, CoordinationException e, params Any[] details)
+    private static RpcException Build(Code code, CoordinationException e, params Any[] details) => Build(code, e, null, details);
+
+    private static RpcException Build(Code code, CoordinationException e, IDictionary<string, string>? metadata, params Any[] details)
     {
         var status = new Status { Code = (int)code, Message = Bounded(e.Message) };
-        status.Details.Add(Any.Pack(new ErrorInfo { Reason = e.Reason, Domain = Domain }));
+        var info = new ErrorInfo { Reason = e.Reason, Domain = Domain };
+        if (metadata is not null)
+        {
+            info.Metadata.Add(metadata);
+        }
+        status.Details.Add(Any.Pack(info));
         status.Details.AddRange(details);
         return status.ToRpcException();
     }

@@ -92,15 +92,19 @@ public sealed class LimitsInterceptor(IOptions<LimitsOptions> options) : Interce
             return;
         }
         var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
-        throw new Status
-        {
-            Code = (int)Code.ResourceExhausted,
-            Message = $"Too many calls for this credential (limit {o.CallsPerSecond}/s); retry after {retryAfter.TotalSeconds:F1} s / quá nhiều yêu cầu, hãy thử lại sau.",
-            Details =
-            {
-                Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(retryAfter) }),
-                Any.Pack(new ErrorInfo { Reason = "RATE_LIMITED", Domain = ErrorInterceptor.Domain }),
-            },
-        }.ToRpcException();
+        throw Exhausted(retryAfter,
+            $"Too many calls for this credential (limit {o.CallsPerSecond}/s); retry after {retryAfter.TotalSeconds:F1} s / quá nhiều yêu cầu, hãy thử lại sau.");
     }
+
+    /// <summary>RESOURCE_EXHAUSTED with google.rpc.RetryInfo (retry after <paramref name="retryAfter"/>) and ErrorInfo RATE_LIMITED.</summary>
+    public static RpcException Exhausted(TimeSpan retryAfter, string message) => new Status
+    {
+        Code = (int)Code.ResourceExhausted,
+        Message = message,
+        Details =
+        {
+            Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(retryAfter) }),
+            Any.Pack(new ErrorInfo { Reason = "RATE_LIMITED", Domain = ErrorInterceptor.Domain }),
+        },
+    }.ToRpcException();
 }

@@ -88,9 +88,13 @@ public sealed class TaskGrpcService(IGrainFactory grains, ReadModelStore readMod
             request.Status == Coordination.V1.TaskStatus.Unspecified ? null : (Silo.Tasks.TaskStatus)(int)request.Status,
             request.Kind == Coordination.V1.TaskKind.Unspecified ? null : (Silo.Tasks.TaskKind)(int)request.Kind,
             request.Overdue,
-            request.DueBefore?.ToDateTimeOffset());
+            request.DueBefore?.ToDateTimeOffset(),
+            request.OpenOnly,
+            request.AwaitingReview,
+            request.AssigneeKind == Coordination.V1.AgencyKind.Unspecified ? null : (Silo.Directory.AgencyKind)(int)request.AssigneeKind);
         v.Enum("status", request.Status, required: false);
         v.Enum("kind", request.Kind, required: false);
+        v.Enum("assignee_kind", request.AssigneeKind, required: false);
         filter = Scoped(filter, caller);
         var (size, after) = v.Page(request.PageSize, request.PageToken, filter.ToString());
         v.ThrowIfAny();

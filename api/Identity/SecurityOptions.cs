@@ -32,6 +32,12 @@ public sealed class SecurityOptions
     /// </summary>
     public string ClientCertificatesPath { get; set; } = "";
 
+    /// <summary>Lifetime of the token a person gets at sign-in (AccountService.SignIn); at most 12 hours.</summary>
+    public TimeSpan PersonTokenLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>Longest <see cref="PersonTokenLifetime"/> accepted at start.</summary>
+    public static readonly TimeSpan MaxPersonTokenLifetime = TimeSpan.FromHours(12);
+
     /// <summary>Lifetime of the demo tokens written to dev-credentials.json.</summary>
     public TimeSpan DemoTokenLifetime { get; set; } = TimeSpan.FromDays(30);
 }

@@ -17,8 +17,11 @@ public sealed class TokenIssuer(ECDsaSecurityKey key, string issuer, string audi
     /// <summary>Claim carrying the display name.</summary>
     public const string NameClaim = "name";
 
-    /// <summary>A signed token for <paramref name="actor"/>, valid for <paramref name="lifetime"/>.</summary>
-    public string Issue(Actor actor, TimeSpan lifetime)
+    /// <summary>
+    /// A signed token for <paramref name="actor"/>, valid for <paramref name="lifetime"/>, with
+    /// <paramref name="extraClaims"/> (e.g. a sign-in's session id) added.
+    /// </summary>
+    public string Issue(Actor actor, TimeSpan lifetime, IEnumerable<Claim>? extraClaims = null)
     {
         var now = time.GetUtcNow().UtcDateTime;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
@@ -35,6 +38,7 @@ public sealed class TokenIssuer(ECDsaSecurityKey key, string issuer, string audi
                 new Claim(RoleClaim, actor.Role),
                 new Claim(ScopeClaim, actor.Scope),
                 new Claim(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
+                .. extraClaims ?? [],
             ]),
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.EcdsaSha256),
         });

@@ -15,6 +15,27 @@ public sealed class WorkingCalendar
     /// <summary>Creates a calendar with the given days off.</summary>
     public WorkingCalendar(IEnumerable<DateOnly> holidays) => _holidays = [.. holidays];
 
+    /// <summary>
+    /// The calendar of the statutory holidays of <paramref name="firstYear"/> to
+    /// <paramref name="lastYear"/> plus <paramref name="extraDaysOff"/> (the days the government adds).
+    /// </summary>
+    public static WorkingCalendar ForYears(int firstYear, int lastYear, IEnumerable<DateOnly> extraDaysOff) =>
+        new(Enumerable.Range(firstYear, lastYear - firstYear + 1).SelectMany(VietnamHolidays.DaysOff).Concat(extraDaysOff))
+        {
+            FirstYear = firstYear,
+            LastYear = lastYear,
+        };
+
+    /// <summary>First year whose statutory holidays the calendar knows (<see cref="int.MinValue"/> when not said).</summary>
+    public int FirstYear { get; private init; } = int.MinValue;
+
+    /// <summary>Last year whose statutory holidays the calendar knows (<see cref="int.MaxValue"/> when not said).</summary>
+    public int LastYear { get; private init; } = int.MaxValue;
+
+    /// <summary>The week days of <paramref name="year"/> that are not working days, in date order.</summary>
+    public IReadOnlyList<DateOnly> DaysOffIn(int year) =>
+        [.. _holidays.Where(d => d.Year == year && d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)).Order()];
+
     /// <summary>Whether <paramref name="day"/> is a working day.</summary>
     public bool IsWorkingDay(DateOnly day) =>
         day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && !_holidays.Contains(day);

@@ -95,6 +95,34 @@ public static class CaseFollowUps
         };
     }
 
+    /// <summary>
+    /// What the case's latest change means for people at once (not a clock falling due): an initial
+    /// assessment at serious risk tells the ward office and the Centre that the 12-hour clock runs and
+    /// when it runs out; a proposed plan tells the ward office it waits for approval. None otherwise.
+    /// </summary>
+    public static IReadOnlyList<(string Inbox, InboxEventType Type, string Title, string Detail)> OnChange(
+        CaseRecord c, TimelineEntry last, CaseClocks clocks)
+    {
+        var ward = Inboxes.Ward(c.WardId);
+        switch (last.Action)
+        {
+            case "INITIAL_ASSESSMENT_RECORDED" when c.Step == CaseStep.Emergency && clocks.EmergencyMeasuresDue is { } due:
+                var when = WorkingCalendar.FormatLocal(due);
+                var title = $"Khẩn cấp — {c.Id}: nguy cơ nghiêm trọng / emergency: serious risk";
+                var detail = $"Biện pháp bảo vệ khẩn cấp trước {when} (giờ Việt Nam) / emergency measures due by {when} (Vietnam time)";
+                return [(ward, InboxEventType.CaseEmergency, title, detail), (Inboxes.Centre, InboxEventType.CaseEmergency, title, detail)];
+            case "PLAN_PROPOSED" when c.Plan is { Status: PlanStatus.Proposed } plan:
+                var approveBy = clocks.PlanApprovalDue is { } a ? WorkingCalendar.FormatLocal(a) : "";
+                return [(ward, InboxEventType.PlanProposed,
+                    $"Kế hoạch hỗ trợ chờ phê duyệt — {c.Id} / support plan awaits approval",
+                    approveBy.Length > 0
+                        ? $"{plan.Items.Length} hoạt động; phê duyệt trước {approveBy} / {plan.Items.Length} items; approve by {approveBy}"
+                        : $"{plan.Items.Length} hoạt động / {plan.Items.Length} items")];
+            default:
+                return [];
+        }
+    }
+
     /// <summary>The clock's name for people, in Vietnamese and English.</summary>
     public static (string Vi, string En) Label(string clock) => clock switch
     {

@@ -21,6 +21,8 @@ public sealed class CaseGrain : Grain, ICaseGrain
     private readonly FeedStore _feed;
     private readonly FollowUpOptions _followUps;
     private IReadOnlyList<ReminderItem>? _scheduled;
+    // Timeline entries whose notices this activation has published (0 until the first projection).
+    private int _notified;
     private readonly SemaphoreSlim _writes = new(1, 1);
 
     /// <summary>Creates the grain.</summary>
@@ -48,6 +50,16 @@ public sealed class CaseGrain : Grain, ICaseGrain
             }
             var caseClocks = CaseClocks.For(r, _calendar, _clocks);
             await readModel.UpsertCaseAsync(r, caseClocks);
+            // Notices of the latest change (an emergency, a proposed plan), keyed by timeline entry:
+            // a replayed projection (activation, retry after a failure) appends each once.
+            if (_state.State.Timeline.Count > _notified && _state.State.Timeline[^1] is { } last)
+            {
+                foreach (var (inbox, type, title, detail) in CaseFollowUps.OnChange(r, last, caseClocks))
+                {
+                    await _feed.AppendInboxAsync(inbox, $"case:{r.Id}:t{last.Sequence}:{inbox}", type, last.Time, new InboxItem("", r.Id, "", title, detail));
+                }
+                _notified = _state.State.Timeline.Count;
+            }
             // The clocks' reminders, rewritten only when they change (and once per activation).
             var items = CaseFollowUps.For(r, caseClocks, _calendar, _followUps, _time.GetUtcNow());
             if (_scheduled is null || !_scheduled.SequenceEqual(items))

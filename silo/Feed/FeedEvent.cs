@@ -49,6 +49,14 @@ public enum InboxEventType
     ConferenceAgendaReady = 8,
     /// <summary>A case conference was moved.</summary>
     ConferenceRescheduled = 9,
+    /// <summary>A case was assessed at serious risk: the 12-hour emergency clock runs.</summary>
+    CaseEmergency = 10,
+    /// <summary>An agency rejected a task this office assigned.</summary>
+    TaskRejected = 11,
+    /// <summary>An agency completed or failed a task this office assigned: its outcome waits for review.</summary>
+    TaskOutcomeReported = 12,
+    /// <summary>A support plan was proposed and waits for the ward's approval.</summary>
+    PlanProposed = 13,
 }
 
 /// <summary>What an inbox event refers to (ids, not resource names; empty when not applicable).</summary>
@@ -101,6 +109,29 @@ public static class FeedEvents
             "REASSIGNED" when task.Status == Tasks.TaskStatus.Cancelled => (FeedEventType.TaskCancelled, last.Text),
             "OUTCOME_REVIEWED" => (FeedEventType.TaskUpdated, last.Text),
             "COMMENT" when !byAgency => (FeedEventType.CommentAdded, last.Text),
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// The notice the task's latest change means for the assigner's office: the agency rejected it,
+    /// or reported an outcome (completed or failed) that waits for review. None for other changes.
+    /// </summary>
+    public static (InboxEventType Type, string Title, string Detail)? ForAssigner(TaskRecord task)
+    {
+        var last = task.History[^1];
+        var agency = "agencies/" + task.Spec.AssigneeAgencyId;
+        return last.Action switch
+        {
+            "REJECTED" => (InboxEventType.TaskRejected,
+                $"Nhiệm vụ bị từ chối: {task.Spec.Title} / task rejected",
+                $"{agency} — lý do / reason: {last.Text}"),
+            "COMPLETED" => (InboxEventType.TaskOutcomeReported,
+                $"Đã báo cáo kết quả, chờ xem xét: {task.Spec.Title} / outcome reported, awaiting review",
+                $"{agency} — kết quả / result: {last.Text}"),
+            "FAILED" => (InboxEventType.TaskOutcomeReported,
+                $"Không thực hiện được: {task.Spec.Title} / task failed, awaiting review",
+                $"{agency} — lý do / reason: {last.Text}"),
             _ => null,
         };
     }

@@ -73,16 +73,17 @@ public sealed class ReadModelStore(NpgsqlDataSource db)
     /// <summary>Upserts a task row.</summary>
     public Task UpsertTaskAsync(TaskRecord r) => ExecuteAsync(
         """
-        insert into rm_tasks as t (id, version, kind, status, case_id, ward_id, assignee_id, due_time, is_open, doc, updated_at)
-        values (@id, @version, @kind, @status, @case, @ward, @assignee, @due, @open, @doc, now())
+        insert into rm_tasks as t (id, version, kind, status, case_id, ward_id, assignee_id, due_time, is_open, awaiting_review, doc, updated_at)
+        values (@id, @version, @kind, @status, @case, @ward, @assignee, @due, @open, @review, @doc, now())
         on conflict (id) do update set version = excluded.version, kind = excluded.kind, status = excluded.status,
             case_id = excluded.case_id, ward_id = excluded.ward_id, assignee_id = excluded.assignee_id,
-            due_time = excluded.due_time, is_open = excluded.is_open, doc = excluded.doc, updated_at = now()
+            due_time = excluded.due_time, is_open = excluded.is_open, awaiting_review = excluded.awaiting_review,
+            doc = excluded.doc, updated_at = now()
         where t.version < excluded.version
         """,
         P("id", r.Id), P("version", r.Version), P("kind", (int)r.Spec.Kind), P("status", (int)r.Status),
         P("case", r.Spec.CaseId), P("ward", r.Spec.WardId), P("assignee", r.Spec.AssigneeAgencyId),
-        P("due", r.Spec.DueTime), P("open", TaskStateMachine.IsOpen(r.Status)), Doc(r));
+        P("due", r.Spec.DueTime), P("open", TaskStateMachine.IsOpen(r.Status)), P("review", r.AwaitsReview), Doc(r));
 
     /// <summary>Wards ordered by id, after <paramref name="afterId"/>, optionally of one cluster.</summary>
     public Task<IReadOnlyList<WardRecord>> ListWardsAsync(string? clusterId, string afterId, int limit, CancellationToken ct) =>
@@ -146,6 +147,9 @@ public sealed class ReadModelStore(NpgsqlDataSource db)
               and (@kind::int is null or kind = @kind)
               and (not @overdue or (is_open and due_time < @now))
               and (@before::timestamptz is null or due_time < @before)
+              and (not @open_only or is_open)
+              and (not @awaiting_review or awaiting_review)
+              and (@assignee_kind::int is null or assignee_id in (select a.id from rm_agencies a where a.kind = @assignee_kind))
               and (@after_time::timestamptz is null or (due_time, id) > (@after_time, @after_id))
             order by due_time, id
             limit @limit
@@ -155,6 +159,8 @@ public sealed class ReadModelStore(NpgsqlDataSource db)
             P("case", f.CaseId, NpgsqlDbType.Text), P("status", (int?)f.Status, NpgsqlDbType.Integer),
             P("kind", (int?)f.Kind, NpgsqlDbType.Integer), P("overdue", f.OverdueOnly), P("now", now),
             P("before", f.DueBefore, NpgsqlDbType.TimestampTz),
+            P("open_only", f.OpenOnly), P("awaiting_review", f.AwaitingReview),
+            P("assignee_kind", (int?)f.AssigneeKind, NpgsqlDbType.Integer),
             P("after_time", after?.Time, NpgsqlDbType.TimestampTz), P("after_id", after?.Id ?? "", NpgsqlDbType.Text),
             P("limit", limit));
 
@@ -235,7 +241,7 @@ public sealed record CaseFilter(
 /// <summary>Filters of a task list; null means "any".</summary>
 public sealed record TaskFilter(
     string? AssigneeAgencyId, string? WardId, string? CaseId, Tasks.TaskStatus? Status, TaskKind? Kind,
-    bool OverdueOnly, DateTimeOffset? DueBefore);
+    bool OverdueOnly, DateTimeOffset? DueBefore, bool OpenOnly = false, bool AwaitingReview = false, AgencyKind? AssigneeKind = null);
 
 /// <summary>Counts behind a ward summary.</summary>
 public sealed class WardCounts

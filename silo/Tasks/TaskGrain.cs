@@ -302,6 +302,13 @@ public sealed class TaskGrain : Grain, ITaskGrain
         {
             await _feed.AppendAsync(r.Spec.AssigneeAgencyId, $"{r.Id}:{r.Version}:{(int)e.Type}", e.Type, r.UpdateTime, r, e.Detail);
         }
+        // The assigner's office hears of a rejection or an outcome: keyed by version, so a replayed
+        // projection (activation, retry) appends once.
+        if (FeedEvents.ForAssigner(r) is { } notice)
+        {
+            await _feed.AppendInboxAsync(Inboxes.OfficeOf(r.Assigner), $"{r.Id}:{r.Version}:office:{(int)notice.Type}", notice.Type, r.UpdateTime,
+                Item(r, notice.Title, notice.Detail));
+        }
         await _readModel.UpsertTaskAsync(r);
         if (_indexedOpen == open)
         {

@@ -77,4 +77,11 @@ public sealed record TaskRecord(
 {
     /// <summary>Whether the task is past due and still open at <paramref name="now"/>.</summary>
     public bool IsOverdue(DateTimeOffset now) => TaskStateMachine.IsOpen(Status) && Spec.DueTime < now;
+
+    /// <summary>
+    /// Whether the loop waits for the assigner: the agency completed or failed the task and the
+    /// assigner has neither reviewed the outcome nor (for a failure) reassigned the task.
+    /// </summary>
+    public bool AwaitsReview =>
+        !OutcomeReviewed && (Status == TaskStatus.Completed || (Status == TaskStatus.Failed && ReplacedBy.Length == 0));
 }

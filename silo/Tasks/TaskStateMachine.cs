@@ -31,7 +31,8 @@ public static class TaskStateMachine
 
     /// <summary>
     /// The status after <paramref name="action"/> in <paramref name="from"/>, or null when the
-    /// transition is illegal. Comment keeps the status; ReviewOutcome needs a completed task.
+    /// transition is illegal. Comment keeps the status; ReviewOutcome needs a completed or failed task
+    /// (a failure report is an outcome too: the assigner acknowledges it, or reassigns the task).
     /// </summary>
     public static TaskStatus? Next(TaskStatus from, TaskAction action) => (from, action) switch
     {
@@ -48,7 +49,7 @@ public static class TaskStateMachine
         // Reassigning closes this task: an open one is cancelled, a declined or failed one stays as it is.
         (_, TaskAction.Reassign) when IsOpen(from) => TaskStatus.Cancelled,
         (TaskStatus.Rejected or TaskStatus.Failed, TaskAction.Reassign) => from,
-        (TaskStatus.Completed, TaskAction.ReviewOutcome) => TaskStatus.Completed,
+        (TaskStatus.Completed or TaskStatus.Failed, TaskAction.ReviewOutcome) => from,
         (_, TaskAction.Comment) when from != TaskStatus.Unspecified => from,
         _ => null,
     };

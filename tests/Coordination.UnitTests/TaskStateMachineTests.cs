@@ -37,6 +37,8 @@ public sealed class TaskStateMachineTests
         [(TaskStatus.Rejected, TaskAction.Reassign)] = TaskStatus.Rejected,
         [(TaskStatus.Failed, TaskAction.Reassign)] = TaskStatus.Failed,
         [(TaskStatus.Completed, TaskAction.ReviewOutcome)] = TaskStatus.Completed,
+        // A failure report is an outcome the assigner acknowledges (or reassigns the task).
+        [(TaskStatus.Failed, TaskAction.ReviewOutcome)] = TaskStatus.Failed,
         [(TaskStatus.Requested, TaskAction.Comment)] = TaskStatus.Requested,
         [(TaskStatus.Received, TaskAction.Comment)] = TaskStatus.Received,
         [(TaskStatus.Accepted, TaskAction.Comment)] = TaskStatus.Accepted,
