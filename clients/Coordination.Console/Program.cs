@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Net;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Microsoft.Extensions.WebEncoders;
 using Coordination.WebConsole;
 using Coordination.WebConsole.Components;
 using Coordination.WebConsole.Platform;
@@ -27,9 +30,11 @@ builder.WebHost.ConfigureKestrel(k =>
     var ip = IPAddress.TryParse(options.ListenAddress, out var parsed) ? parsed : IPAddress.Loopback;
     k.Listen(ip, options.Port, listen =>
     {
-        listen.Protocols = HttpProtocols.Http1AndHttp2;
+        // Browsers speak HTTP/2 only over TLS; in cleartext the console is HTTP/1.1.
+        listen.Protocols = HttpProtocols.Http1;
         if (options.TlsCertificatePath.Length > 0)
         {
+            listen.Protocols = HttpProtocols.Http1AndHttp2;
             listen.UseHttps(options.TlsCertificatePath, options.TlsCertificatePassword);
         }
     });
@@ -37,6 +42,8 @@ builder.WebHost.ConfigureKestrel(k =>
     k.Limits.MaxRequestBodySize = 1024 * 1024;
 });
 
+// Vietnamese as characters, not numeric entities: smaller pages, readable source.
+builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddSingleton<PlatformClient>();
 builder.Services.AddSingleton<WorkingDays>();
