@@ -244,20 +244,24 @@ public sealed partial class PlatformHost : IAsyncDisposable
 
     private static string ApiAssemblyPath()
     {
-        // tests/Coordination.IntegrationTests/bin/<Configuration>/net10.0 → api/bin/<Configuration>/net10.0
-        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
-        var configuration = here.Parent!.Name;
-        var root = here;
+        var path = Path.Combine(RepositoryRoot(), "api", "bin", Configuration(), "net10.0", "Coordination.Api.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("Build the api project first.", path);
+    }
+
+    /// <summary>The build configuration of the tests (Release under ./test.sh).</summary>
+    public static string Configuration() =>
+        // tests/Coordination.IntegrationTests/bin/<Configuration>/net10.0
+        new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name;
+
+    /// <summary>The repository root (the folder of CoordinationPlatform.sln).</summary>
+    public static string RepositoryRoot()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "CoordinationPlatform.sln")))
         {
             root = root.Parent;
         }
-        if (root is null)
-        {
-            throw new InvalidOperationException("Cannot find the repository root from " + AppContext.BaseDirectory);
-        }
-        var path = Path.Combine(root.FullName, "api", "bin", configuration, "net10.0", "Coordination.Api.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException("Build the api project first.", path);
+        return root?.FullName ?? throw new InvalidOperationException("Cannot find the repository root from " + AppContext.BaseDirectory);
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
