@@ -41,13 +41,20 @@ public sealed class AccountManager(
 
     private AccountOptions Options => options.Value;
 
+    // PostgreSQL keeps microseconds: an answer given now equals the account read back later.
+    private DateTimeOffset Now()
+    {
+        var t = time.GetUtcNow();
+        return new DateTimeOffset(t.Ticks - (t.Ticks % 10), t.Offset);
+    }
+
     /// <summary>Hashes a password.</summary>
     public static string Hash(string username, string password) => Hasher.HashPassword(username, password);
 
     /// <summary>Signs in: a token for a new session, or <see cref="SignInRefusedException"/> (audited either way).</summary>
     public async Task<SignedIn> SignInAsync(string username, string password, string address)
     {
-        var now = time.GetUtcNow();
+        var now = Now();
         var from = $"from {address}";
         var found = await store.GetAsync(username);
         if (found is null)
@@ -109,7 +116,7 @@ public sealed class AccountManager(
     /// <summary>Ends <paramref name="sessionId"/>; on every host within the refresh interval.</summary>
     public async Task SignOutAsync(Actor caller, Guid sessionId)
     {
-        var now = time.GetUtcNow();
+        var now = Now();
         await store.RevokeSessionAsync(sessionId, "signed out",
             new AuditRecord(now, caller.Principal, caller.Role, caller.Scope, SignOutMethod, caller.Principal, "OK", $"SIGNED_OUT: session {sessionId}"));
         sessions.Revoked([sessionId]);
@@ -122,7 +129,7 @@ public sealed class AccountManager(
         {
             return earlier;
         }
-        var now = time.GetUtcNow();
+        var now = Now();
         var account = draft with
         {
             PasswordChangeRequired = true, FailedSignIns = 0, LockedUntil = null, LastSignInTime = null, CreateTime = now, UpdateTime = now, Version = 1,
@@ -145,7 +152,7 @@ public sealed class AccountManager(
         {
             return earlier.Account!;
         }
-        var now = time.GetUtcNow();
+        var now = Now();
         var result = await store.ChangeAsync(username, (current, _) =>
         {
             Etags.Check("users/" + username, etag, current.Version);
@@ -179,7 +186,7 @@ public sealed class AccountManager(
         {
             return earlier;
         }
-        var now = time.GetUtcNow();
+        var now = Now();
         var password = OneTimePasswords.Generate();
         var result = await store.ChangeAsync(username, (current, _) =>
         {
@@ -203,7 +210,7 @@ public sealed class AccountManager(
         {
             return;
         }
-        var now = time.GetUtcNow();
+        var now = Now();
         var (account, hash) = await store.GetAsync(username) ?? throw new NotFoundException("users/" + username);
         if (account.Lockout.IsLocked(now))
         {
@@ -248,7 +255,7 @@ public sealed class AccountManager(
     {
         var existing = await store.ExistingAsync([.. accounts.Select(a => a.Account.Username)], ct);
         var missing = accounts.Where(a => !existing.Contains(a.Account.Username)).ToList();
-        var now = time.GetUtcNow();
+        var now = Now();
         // Hashing is the cost (PBKDF2): both cores, not one.
         var hashed = new (AccountRecord, string)[missing.Count];
         Parallel.For(0, missing.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
