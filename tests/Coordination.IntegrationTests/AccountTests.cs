@@ -138,7 +138,13 @@ public sealed class AccountTests(AccountHostFixture fixture) : IClassFixture<Acc
         var account = await Admin.GetAccountAsync(new GetAccountRequest { Name = "users/" + user });
         Assert.NotNull(account.LockedUntil);
 
+        // Failures and the lock are written with the account; a refusal while locked a moment later.
         var audit = await AuditOf("users/" + user);
+        for (var i = 0; i < 30 && !audit.Any(e => e.Detail.StartsWith("REFUSED_LOCKED", StringComparison.Ordinal)); i++)
+        {
+            await Task.Delay(100);
+            audit = await AuditOf("users/" + user);
+        }
         Assert.Equal(5, audit.Count(e => e.Detail.StartsWith("WRONG_PASSWORD", StringComparison.Ordinal)));
         Assert.Single(audit, e => e.Detail.StartsWith("ACCOUNT_LOCKED", StringComparison.Ordinal));
         Assert.Contains(audit, e => e.Detail.StartsWith("REFUSED_LOCKED", StringComparison.Ordinal));
