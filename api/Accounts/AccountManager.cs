@@ -36,6 +36,13 @@ public sealed class AccountManager(
 
     // ASP.NET Core Identity's hasher: PBKDF2 (HMAC-SHA512, 100,000 iterations, random salt), versioned format.
     private static readonly PasswordHasher<string> Hasher = new();
+
+    // For the demo seed only. The iteration count slows guessing of passwords people choose; the demo
+    // passwords are ~79 random bits from the CSPRNG, beyond guessing at any count. 45 full-strength
+    // hashes cost seconds of both cores at every seeded start (every test host), and on a loaded
+    // machine kept hosts from serving in time. The first sign-in rehashes at full strength
+    // (VerifyHashedPassword answers SuccessRehashNeeded for a lower count).
+    private static readonly PasswordHasher<string> DemoHasher = new(Microsoft.Extensions.Options.Options.Create(new PasswordHasherOptions { IterationCount = 1_000 }));
     // Verified against when the username is unknown, so the answer takes as long as for a wrong password.
     private static readonly Lazy<string> UnknownUserHash = new(() => Hasher.HashPassword("", OneTimePasswords.Generate()));
 
@@ -249,20 +256,19 @@ public sealed class AccountManager(
 
     /// <summary>
     /// Creates the accounts that do not exist yet with the given passwords (the demo seed: no
-    /// password change required, so the demo can be tried at once). Audited as the platform.
+    /// password change required, so the demo can be tried at once; random passwords hashed with a
+    /// low PBKDF2 count, raised at the first sign-in). Audited as the platform.
     /// </summary>
     public async Task<int> SeedAsync(IReadOnlyList<(AccountRecord Account, string Password)> accounts, CancellationToken ct)
     {
         var existing = await store.ExistingAsync([.. accounts.Select(a => a.Account.Username)], ct);
         var missing = accounts.Where(a => !existing.Contains(a.Account.Username)).ToList();
         var now = Now();
-        // Hashing is the cost (PBKDF2): both cores, not one.
-        var hashed = new (AccountRecord, string)[missing.Count];
-        Parallel.For(0, missing.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
-            i => hashed[i] = (missing[i].Account with { CreateTime = now, UpdateTime = now, Version = 1 }, Hash(missing[i].Account.Username, missing[i].Password)));
         var created = 0;
-        foreach (var (account, hash) in hashed)
+        foreach (var (draft, password) in missing)
         {
+            var account = draft with { CreateTime = now, UpdateTime = now, Version = 1 };
+            var hash = DemoHasher.HashPassword(account.Username, password);
             var audit = Audit(now, Actor.Platform, CreateMethod, account, "OK", $"CREATED: demo account, {account.Role} {account.Scope}");
             if (await store.InsertAsync(account, hash, audit, new KeptAnswer(CreateMethod, account.Username, account, null), Actor.Platform.Principal, "demo-seed:" + account.Username))
             {
