@@ -92,8 +92,10 @@ public sealed class AccountManager(
         SignInRefusedException? refused = null;
         var result = await store.ChangeAsync(username, (current, currentHash) =>
         {
-            // The account may have changed since the password was checked.
-            if (current.Lockout.IsLocked(now) || !current.Enabled || currentHash != hash)
+            // The account may have changed since the password was checked (a concurrent sign-in's
+            // rehash of the same password is no change).
+            var passwordChanged = currentHash != hash && Hasher.VerifyHashedPassword(username, currentHash, password) == PasswordVerificationResult.Failed;
+            if (current.Lockout.IsLocked(now) || !current.Enabled || passwordChanged)
             {
                 refused = current.Lockout.IsLocked(now) ? SignInRefusedException.Locked(current.LockedUntil!.Value) : SignInRefusedException.Failed();
                 return new AccountChange(null, [SignInAudit(now, current, "UNAUTHENTICATED", $"CHANGED_MEANWHILE: {from}")]);
@@ -101,7 +103,7 @@ public sealed class AccountManager(
             return new AccountChange(
                 current with { FailedSignIns = 0, LockedUntil = null, LastSignInTime = now },
                 [SignInAudit(now, current, "OK", $"SIGNED_IN: session {session.Id}, {from}")],
-                PasswordHash: verdict == PasswordVerificationResult.SuccessRehashNeeded ? Hasher.HashPassword(username, password) : null,
+                PasswordHash: verdict == PasswordVerificationResult.SuccessRehashNeeded && currentHash == hash ? Hasher.HashPassword(username, password) : null,
                 NewSession: session);
         });
         if (refused is not null || result is null)
