@@ -36,10 +36,24 @@ public sealed class AccountManager(
 
     // ASP.NET Core Identity's hasher: PBKDF2 (HMAC-SHA512, 100,000 iterations, random salt), versioned format.
     private static readonly PasswordHasher<string> Hasher = new();
+
+    // For the demo seed only. The iteration count slows guessing of passwords people choose; the demo
+    // passwords are ~79 random bits from the CSPRNG, beyond guessing at any count. 45 full-strength
+    // hashes cost seconds of both cores at every seeded start (every test host), and on a loaded
+    // machine kept hosts from serving in time. The first sign-in rehashes at full strength
+    // (VerifyHashedPassword answers SuccessRehashNeeded for a lower count).
+    private static readonly PasswordHasher<string> DemoHasher = new(Microsoft.Extensions.Options.Options.Create(new PasswordHasherOptions { IterationCount = 1_000 }));
     // Verified against when the username is unknown, so the answer takes as long as for a wrong password.
     private static readonly Lazy<string> UnknownUserHash = new(() => Hasher.HashPassword("", OneTimePasswords.Generate()));
 
     private AccountOptions Options => options.Value;
+
+    // PostgreSQL keeps microseconds: an answer given now equals the account read back later.
+    private DateTimeOffset Now()
+    {
+        var t = time.GetUtcNow();
+        return new DateTimeOffset(t.Ticks - (t.Ticks % 10), t.Offset);
+    }
 
     /// <summary>Hashes a password.</summary>
     public static string Hash(string username, string password) => Hasher.HashPassword(username, password);
@@ -47,7 +61,7 @@ public sealed class AccountManager(
     /// <summary>Signs in: a token for a new session, or <see cref="SignInRefusedException"/> (audited either way).</summary>
     public async Task<SignedIn> SignInAsync(string username, string password, string address)
     {
-        var now = time.GetUtcNow();
+        var now = Now();
         var from = $"from {address}";
         var found = await store.GetAsync(username);
         if (found is null)
@@ -78,8 +92,10 @@ public sealed class AccountManager(
         SignInRefusedException? refused = null;
         var result = await store.ChangeAsync(username, (current, currentHash) =>
         {
-            // The account may have changed since the password was checked.
-            if (current.Lockout.IsLocked(now) || !current.Enabled || currentHash != hash)
+            // The account may have changed since the password was checked (a concurrent sign-in's
+            // rehash of the same password is no change).
+            var passwordChanged = currentHash != hash && Hasher.VerifyHashedPassword(username, currentHash, password) == PasswordVerificationResult.Failed;
+            if (current.Lockout.IsLocked(now) || !current.Enabled || passwordChanged)
             {
                 refused = current.Lockout.IsLocked(now) ? SignInRefusedException.Locked(current.LockedUntil!.Value) : SignInRefusedException.Failed();
                 return new AccountChange(null, [SignInAudit(now, current, "UNAUTHENTICATED", $"CHANGED_MEANWHILE: {from}")]);
@@ -87,7 +103,7 @@ public sealed class AccountManager(
             return new AccountChange(
                 current with { FailedSignIns = 0, LockedUntil = null, LastSignInTime = now },
                 [SignInAudit(now, current, "OK", $"SIGNED_IN: session {session.Id}, {from}")],
-                PasswordHash: verdict == PasswordVerificationResult.SuccessRehashNeeded ? Hasher.HashPassword(username, password) : null,
+                PasswordHash: verdict == PasswordVerificationResult.SuccessRehashNeeded && currentHash == hash ? Hasher.HashPassword(username, password) : null,
                 NewSession: session);
         });
         if (refused is not null || result is null)
@@ -109,7 +125,7 @@ public sealed class AccountManager(
     /// <summary>Ends <paramref name="sessionId"/>; on every host within the refresh interval.</summary>
     public async Task SignOutAsync(Actor caller, Guid sessionId)
     {
-        var now = time.GetUtcNow();
+        var now = Now();
         await store.RevokeSessionAsync(sessionId, "signed out",
             new AuditRecord(now, caller.Principal, caller.Role, caller.Scope, SignOutMethod, caller.Principal, "OK", $"SIGNED_OUT: session {sessionId}"));
         sessions.Revoked([sessionId]);
@@ -122,7 +138,7 @@ public sealed class AccountManager(
         {
             return earlier;
         }
-        var now = time.GetUtcNow();
+        var now = Now();
         var account = draft with
         {
             PasswordChangeRequired = true, FailedSignIns = 0, LockedUntil = null, LastSignInTime = null, CreateTime = now, UpdateTime = now, Version = 1,
@@ -145,7 +161,7 @@ public sealed class AccountManager(
         {
             return earlier.Account!;
         }
-        var now = time.GetUtcNow();
+        var now = Now();
         var result = await store.ChangeAsync(username, (current, _) =>
         {
             Etags.Check("users/" + username, etag, current.Version);
@@ -179,7 +195,7 @@ public sealed class AccountManager(
         {
             return earlier;
         }
-        var now = time.GetUtcNow();
+        var now = Now();
         var password = OneTimePasswords.Generate();
         var result = await store.ChangeAsync(username, (current, _) =>
         {
@@ -203,7 +219,7 @@ public sealed class AccountManager(
         {
             return;
         }
-        var now = time.GetUtcNow();
+        var now = Now();
         var (account, hash) = await store.GetAsync(username) ?? throw new NotFoundException("users/" + username);
         if (account.Lockout.IsLocked(now))
         {
@@ -242,20 +258,19 @@ public sealed class AccountManager(
 
     /// <summary>
     /// Creates the accounts that do not exist yet with the given passwords (the demo seed: no
-    /// password change required, so the demo can be tried at once). Audited as the platform.
+    /// password change required, so the demo can be tried at once; random passwords hashed with a
+    /// low PBKDF2 count, raised at the first sign-in). Audited as the platform.
     /// </summary>
     public async Task<int> SeedAsync(IReadOnlyList<(AccountRecord Account, string Password)> accounts, CancellationToken ct)
     {
         var existing = await store.ExistingAsync([.. accounts.Select(a => a.Account.Username)], ct);
         var missing = accounts.Where(a => !existing.Contains(a.Account.Username)).ToList();
-        var now = time.GetUtcNow();
-        // Hashing is the cost (PBKDF2): both cores, not one.
-        var hashed = new (AccountRecord, string)[missing.Count];
-        Parallel.For(0, missing.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
-            i => hashed[i] = (missing[i].Account with { CreateTime = now, UpdateTime = now, Version = 1 }, Hash(missing[i].Account.Username, missing[i].Password)));
+        var now = Now();
         var created = 0;
-        foreach (var (account, hash) in hashed)
+        foreach (var (draft, password) in missing)
         {
+            var account = draft with { CreateTime = now, UpdateTime = now, Version = 1 };
+            var hash = DemoHasher.HashPassword(account.Username, password);
             var audit = Audit(now, Actor.Platform, CreateMethod, account, "OK", $"CREATED: demo account, {account.Role} {account.Scope}");
             if (await store.InsertAsync(account, hash, audit, new KeptAnswer(CreateMethod, account.Username, account, null), Actor.Platform.Principal, "demo-seed:" + account.Username))
             {

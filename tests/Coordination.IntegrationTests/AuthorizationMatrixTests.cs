@@ -50,6 +50,7 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
         public string Task = "";
         public string Agency = "";
         public string Conference = "";
+        public string Password = "";
     }
 
     private static string Rid() => Guid.NewGuid().ToString();
@@ -194,6 +195,34 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
         ["InboxService/AckInboxEvents"] = new(["vice-chair/own", "officer/own"], (c, _) =>
             new InboxService.InboxServiceClient(c).AckInboxEventsAsync(new() { Inbox = Ward + "/inbox", UpToSequence = 1 }).ResponseAsync),
 
+        // Accounts: SignIn needs no token (here the auditor's demo password); a person reads and
+        // changes their own account, coordinators administer, auditors read.
+        ["AccountService/SignIn"] = new(Everyone, (c, s) => new AccountService.AccountServiceClient(c).SignInAsync(new() { Username = "auditor", Password = s.Password }).ResponseAsync),
+        ["AccountService/SignOut"] = new(Everyone, (c, _) => new AccountService.AccountServiceClient(c).SignOutAsync(new()).ResponseAsync),
+        ["AccountService/GetAccount"] = new(["coordinator", "auditor", "officer/own"], (c, _) =>
+            new AccountService.AccountServiceClient(c).GetAccountAsync(new() { Name = "users/hai-chau-1-officer" }).ResponseAsync),
+        ["AccountService/ListAccounts"] = new(["coordinator", "auditor"], (c, _) => new AccountService.AccountServiceClient(c).ListAccountsAsync(new()).ResponseAsync),
+        ["AccountService/CreateAccount"] = new(["coordinator"], (c, _) => new AccountService.AccountServiceClient(c).CreateAccountAsync(new()
+        {
+            RequestId = Rid(),
+            Account = new Account { Username = "m-" + Guid.NewGuid().ToString("N")[..10], DisplayName = "Người thử", Role = StaffRole.WardOfficer, Scope = Ward },
+        }).ResponseAsync),
+        ["AccountService/UpdateAccount"] = new(["coordinator", "officer/own"], (c, _) => new AccountService.AccountServiceClient(c).UpdateAccountAsync(new()
+        {
+            Account = new Account { Name = "users/hai-chau-1-officer", LanguageCode = "vi" }, UpdateMask = FieldMask.FromString("language_code"), RequestId = Rid(),
+        }).ResponseAsync),
+        ["AccountService/ResetPassword"] = new(["coordinator"], (c, _) => new AccountService.AccountServiceClient(c).ResetPasswordAsync(new()
+        {
+            Name = "users/man-thai-officer", RequestId = Rid(),
+        }).ResponseAsync),
+        ["AccountService/ChangePassword"] = new(["officer/own"], (c, _) => new AccountService.AccountServiceClient(c).ChangePasswordAsync(new()
+        {
+            Name = "users/hai-chau-1-officer", CurrentPassword = "not-the-password", NewPassword = "một mật khẩu mới đủ dài", RequestId = Rid(),
+        }).ResponseAsync),
+
+        ["CalendarService/AddWorkingDays"] = new(Everyone, (c, _) => new CalendarService.CalendarServiceClient(c).AddWorkingDaysAsync(new() { WorkingDays = 5 }).ResponseAsync),
+        ["CalendarService/ListDaysOff"] = new(Everyone, (c, _) => new CalendarService.CalendarServiceClient(c).ListDaysOffAsync(new() { Year = DateTime.UtcNow.Year }).ResponseAsync),
+
         ["WardService/GetWard"] = new(Everyone, (c, _) => new WardService.WardServiceClient(c).GetWardAsync(new() { Name = Ward }).ResponseAsync),
         ["WardService/ListWards"] = new(Everyone, (c, _) => new WardService.WardServiceClient(c).ListWardsAsync(new()).ResponseAsync),
         ["WardService/GetWardSummary"] = new(CaseReaders, (c, _) => new WardService.WardServiceClient(c).GetWardSummaryAsync(new() { Name = Ward }).ResponseAsync),
@@ -209,7 +238,7 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
         var rpcs = new[]
             {
                 DirectoryService.Descriptor, CaseService.Descriptor, TaskService.Descriptor, WardService.Descriptor, AuditService.Descriptor,
-                PartnerService.Descriptor, InboxService.Descriptor, ConferenceService.Descriptor,
+                PartnerService.Descriptor, InboxService.Descriptor, ConferenceService.Descriptor, AccountService.Descriptor, CalendarService.Descriptor,
             }
             .SelectMany(s => s.Methods.Select(m => $"{s.Name}/{m.Name}"))
             .Order()
@@ -222,7 +251,7 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
     public async Task Every_rpc_allows_exactly_the_roles_and_jurisdictions_it_should()
     {
         var host = fixture.Host;
-        var state = new State { Agency = Police };
+        var state = new State { Agency = Police, Password = Credentials.Load(host.DataDirectory).Password("auditor") };
         var viceChair = host.As(Actors["vice-chair/own"]);
         state.Case = (await new CaseService.CaseServiceClient(host.As(Actors["officer/own"])).CreateCaseAsync(new() { Case = NewCase(), RequestId = Rid() })).Name;
         state.Conference = (await new ConferenceService.ConferenceServiceClient(host.As(Actors["coordinator"])).CreateConferenceAsync(new()

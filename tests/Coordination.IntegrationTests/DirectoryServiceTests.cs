@@ -102,7 +102,8 @@ public sealed class DirectoryServiceTests(SeededHostFixture fixture) : IClassFix
 
         var users = doc.RootElement.GetProperty("users").EnumerateArray().ToList();
         var agencies = doc.RootElement.GetProperty("agencies").EnumerateArray().ToList();
-        Assert.Equal(3 + (6 * 2), users.Count);
+        // City people, each ward's vice-chair and officer, and a liaison for five departments of each ward.
+        Assert.Equal(3 + (6 * 2) + (6 * 5), users.Count);
         Assert.Equal(3 + (6 * 6), agencies.Count);
         Assert.All(users.Concat(agencies), e =>
         {
@@ -110,6 +111,16 @@ public sealed class DirectoryServiceTests(SeededHostFixture fixture) : IClassFix
             Assert.False(string.IsNullOrEmpty(e.GetProperty("role").GetString()));
             Assert.False(string.IsNullOrEmpty(e.GetProperty("scope").GetString()));
         });
+        // People sign in with a username (their id) and a password made for this data folder.
+        Assert.All(users, u =>
+        {
+            Assert.Equal("users/" + u.GetProperty("username").GetString(), u.GetProperty("name").GetString());
+            Assert.True(u.GetProperty("password").GetString()!.Length >= 10);
+        });
+        Assert.Equal(users.Count, users.Select(u => u.GetProperty("password").GetString()).Distinct().Count());
+        Assert.All(agencies, a => Assert.False(a.TryGetProperty("password", out _)));
+        Assert.Contains(users, u => u.GetProperty("name").GetString() == "users/hai-chau-1-womens-union-liaison"
+            && u.GetProperty("role").GetString() == "AGENCY_LIAISON" && u.GetProperty("scope").GetString() == "agencies/hai-chau-1-womens-union");
         Assert.Contains(users, u => u.GetProperty("role").GetString() == "WARD_VICE_CHAIR" && u.GetProperty("scope").GetString() == "wards/hai-chau-1");
     }
 

@@ -57,7 +57,8 @@ public sealed class HostLifecycleTests : IAsyncLifetime
             var retry = await client.CreateAgencyAsync(new CreateAgencyRequest { AgencyId = "danang-shelter", RequestId = "req-1", Agency = Shelter() });
             Assert.Equal(created, retry);
         }
-        Assert.Equal(1L, await _db.ScalarAsync<long>("select count(*) from app_seeds"));
+        Assert.Equal(1L, await _db.ScalarAsync<long>("select count(*) from app_seeds where name = 'demo-directory-v1'"));
+        Assert.Equal(1L, await _db.ScalarAsync<long>("select count(*) from app_seeds where name = 'demo-accounts-v1'"));
     }
 
     [Fact]
