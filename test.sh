@@ -11,6 +11,14 @@ command -v dotnet >/dev/null || die ".NET SDK 10 not found: install it and run .
 say "Installing the Node sample partner's packages (interoperability test)"
 (cd clients/node-partner && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci failed in clients/node-partner"
 
+# The console's browser tests drive Debian's Chromium (Playwright cannot download its own here).
+if [ ! -x "${COORD_CHROMIUM:-/usr/bin/chromium}" ]; then
+  [ "$(id -u)" -eq 0 ] || die "Chromium not found: install it with 'sudo apt-get install chromium' (or set COORD_CHROMIUM)."
+  say "Installing Chromium from the OS packages (browser tests of the console)"
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+    || die "Could not install chromium (apt-get install chromium failed)."
+fi
+
 TEST_DIR="${COORD_TEST_DATA_DIR:-.test-data}"
 PG_PORT="${COORD_TEST_PG_PORT:-55433}"
 PG_PORT_VARIABLE=COORD_TEST_PG_PORT

@@ -81,6 +81,10 @@ public abstract class ConsolePage : ComponentBase
                 var back = "/" + Nav.ToBaseRelativePath(Nav.Uri);
                 Nav.NavigateTo("/signin?expired=1&returnUrl=" + Uri.EscapeDataString(back));
                 break;
+            case ProblemKind.Refused when problem.Reason == "PASSWORD_CHANGE_REQUIRED":
+                // A one-time password: nothing else until the person sets their own.
+                Nav.NavigateTo("/account/password?first=1");
+                break;
             case ProblemKind.Denied:
                 HttpContext.Response.StatusCode = StatusCodes.Status403Forbidden;
                 break;
