@@ -123,6 +123,9 @@ public sealed record Me(string User, string DisplayName, string Role, string Sco
     /// <summary>May change cases (not auditors, not liaisons).</summary>
     public bool WritesCases => Role is Coordinator or CaseWorker or ViceChair or Officer;
 
-    /// <summary>The inbox of the person's office: the ward's or the Centre's; null for liaisons (their feed).</summary>
-    public string? OfficeInbox => Ward is { } w ? w + "/inbox" : SeesCity ? "centre/inbox" : null;
+    /// <summary>
+    /// The inbox of the person's office: the ward's, or the Centre's for its coordinators and case
+    /// workers; null for auditors and liaisons (a liaison's work list is their agency's tasks).
+    /// </summary>
+    public string? OfficeInbox => Ward is { } w ? w + "/inbox" : Role is Coordinator or CaseWorker ? "centre/inbox" : null;
 }
