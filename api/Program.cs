@@ -220,7 +220,25 @@ static void ConfigureSecurity(WebApplicationBuilder builder)
         {
             o.MapInboundClaims = false;
             o.Authority = security.ExternalAuthority;
+            o.RequireHttpsMetadata = security.ExternalAuthority.StartsWith("https:", StringComparison.OrdinalIgnoreCase);
             o.Audience = security.ExternalAudience.Length > 0 ? security.ExternalAudience : security.Audience;
+            // The provider's claims name the role and the jurisdiction (COORD_OIDC_ROLE_CLAIM,
+            // COORD_OIDC_SCOPE_CLAIM); a token without a known role and a scope is refused.
+            o.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = context =>
+                {
+                    if (ExternalClaims.Map(context.Principal!, security.ExternalRoleClaim, security.ExternalScopeClaim) is { } person)
+                    {
+                        context.Principal = person;
+                    }
+                    else
+                    {
+                        context.Fail("The identity provider's token names no known role and jurisdiction.");
+                    }
+                    return Task.CompletedTask;
+                },
+            };
         });
         schemes.Add("oidc");
     }

@@ -80,6 +80,8 @@ public static class EnvironmentSettings
         ("COORD_OIDC_AUTHORITY", "Security:ExternalAuthority"),
         ("COORD_CLIENT_CERTS", "Security:ClientCertificatesPath"),
         ("COORD_OIDC_AUDIENCE", "Security:ExternalAudience"),
+        ("COORD_OIDC_ROLE_CLAIM", "Security:ExternalRoleClaim"),
+        ("COORD_OIDC_SCOPE_CLAIM", "Security:ExternalScopeClaim"),
     ];
 
     /// <summary>The configuration keys set by environment variables present now.</summary>

@@ -25,6 +25,12 @@ public sealed class SecurityOptions
     /// <summary>Audience for the external issuer's tokens (environment: <c>COORD_OIDC_AUDIENCE</c>).</summary>
     public string ExternalAudience { get; set; } = "";
 
+    /// <summary>Claim of the external issuer's tokens that carries the role (environment: <c>COORD_OIDC_ROLE_CLAIM</c>).</summary>
+    public string ExternalRoleClaim { get; set; } = "role";
+
+    /// <summary>Claim of the external issuer's tokens that carries the jurisdiction: city, wards/{ward} or agencies/{agency} (environment: <c>COORD_OIDC_SCOPE_CLAIM</c>).</summary>
+    public string ExternalScopeClaim { get; set; } = "coord_scope";
+
     /// <summary>
     /// JSON file mapping client-certificate thumbprints to agencies, for agency systems using mutual
     /// TLS (environment: <c>COORD_CLIENT_CERTS</c>); default <c>$COORD_DATA_DIR/client-certificates.json</c>.

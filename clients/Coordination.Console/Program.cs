@@ -94,6 +94,7 @@ app.UseAuthorization();
 app.UseAntiforgery();
 app.MapHealthChecks("/healthz");
 app.MapLiveEndpoints();
+app.MapOidcSignIn(options);
 app.MapRazorComponents<App>();
 app.Lifetime.ApplicationStarted.Register(() =>
     Console.WriteLine($"coordination console: ready on {(options.TlsCertificatePath.Length > 0 ? "https" : "http")}://{options.ListenAddress}:{options.Port} (platform {options.PlatformUrl})"));

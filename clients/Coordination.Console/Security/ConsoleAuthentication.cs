@@ -54,6 +54,11 @@ public static class ConsoleAuthentication
                 o.ClientId = options.OidcClientId;
                 o.ClientSecret = options.OidcClientSecret;
                 o.ResponseType = OpenIdConnectResponseType.Code;
+                // The code comes back on a plain redirect (no auto-submitted form, no inline script),
+                // so the correlation and nonce cookies can stay SameSite=Lax.
+                o.ResponseMode = OpenIdConnectResponseMode.Query;
+                o.CorrelationCookie.SameSite = SameSiteMode.Lax;
+                o.NonceCookie.SameSite = SameSiteMode.Lax;
                 o.UsePkce = true;
                 o.SaveTokens = false;
                 o.MapInboundClaims = false;
@@ -91,5 +96,17 @@ public static class ConsoleAuthentication
             });
         }
         return services;
+    }
+
+    /// <summary>Maps <c>GET /signin/oidc</c>: sends the person to the identity provider, then back to <c>returnUrl</c>.</summary>
+    public static IEndpointRouteBuilder MapOidcSignIn(this IEndpointRouteBuilder app, ConsoleOptions options)
+    {
+        if (options.OidcAuthority.Length > 0)
+        {
+            app.MapGet("/signin/oidc", (string? returnUrl) => Results.Challenge(
+                new AuthenticationProperties { RedirectUri = returnUrl is { Length: > 1 } u && u[0] == '/' && u[1] != '/' && u[1] != '\\' ? u : "/" },
+                [OidcScheme]));
+        }
+        return app;
     }
 }

@@ -28,7 +28,7 @@ public sealed class ConsoleHost : IAsyncDisposable
     public string Output { get { lock (_output) { return _output.ToString(); } } }
 
     /// <summary>Starts the console against <paramref name="platformGrpcPort"/> and waits until it answers.</summary>
-    public static async Task<ConsoleHost> StartAsync(int platformGrpcPort, string dataDirectory)
+    public static async Task<ConsoleHost> StartAsync(int platformGrpcPort, string dataDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = PlatformHost.FreePort();
         var dll = Path.Combine(PlatformHost.RepositoryRoot(), "clients", "Coordination.Console", "bin", PlatformHost.Configuration(), "net10.0", "coord-console.dll");
@@ -47,6 +47,10 @@ public sealed class ConsoleHost : IAsyncDisposable
         psi.Environment["COORD_CONSOLE_PORT"] = port.ToString();
         psi.Environment["COORD_DATA_DIR"] = dataDirectory;
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[key] = value;
+        }
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         var host = new ConsoleHost(process, port);
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
