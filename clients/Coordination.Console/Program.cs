@@ -9,6 +9,7 @@ using Coordination.WebConsole.Platform;
 using Coordination.WebConsole.Security;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -25,10 +26,21 @@ builder.Services.AddOptions<ConsoleOptions>().BindConfiguration(ConsoleOptions.S
     .Validate(o => Uri.TryCreate(o.PlatformUrl, UriKind.Absolute, out _), "COORD_PLATFORM_URL must be an absolute URL")
     .ValidateOnStart();
 
+// Passwords and session cookies never cross a network in cleartext: off loopback, TLS or an explicit opt-in.
+var listenIp = IPAddress.TryParse(options.ListenAddress, out var listenParsed) ? listenParsed : IPAddress.Loopback;
+if (!IPAddress.IsLoopback(listenIp) && options.TlsCertificatePath.Length == 0)
+{
+    if (Environment.GetEnvironmentVariable("COORD_ALLOW_CLEARTEXT") != "1")
+    {
+        Console.Error.WriteLine($"coordination console: refusing to listen on {options.ListenAddress} without TLS: set COORD_CONSOLE_TLS_CERT (a PFX), or COORD_ALLOW_CLEARTEXT=1 behind a TLS-terminating proxy.");
+        return 2;
+    }
+    Console.Error.WriteLine($"coordination console: WARNING — listening on {options.ListenAddress} in cleartext (COORD_ALLOW_CLEARTEXT=1); passwords and session cookies cross the network unencrypted unless a proxy in front terminates TLS.");
+}
+
 builder.WebHost.ConfigureKestrel(k =>
 {
-    var ip = IPAddress.TryParse(options.ListenAddress, out var parsed) ? parsed : IPAddress.Loopback;
-    k.Listen(ip, options.Port, listen =>
+    k.Listen(listenIp, options.Port, listen =>
     {
         // Browsers speak HTTP/2 only over TLS; in cleartext the console is HTTP/1.1.
         listen.Protocols = HttpProtocols.Http1;
@@ -80,6 +92,8 @@ builder.Services.AddRazorComponents();
 builder.Services.AddHealthChecks();
 
 var app = builder.Build();
+// Behind a TLS-terminating proxy on the same machine, the request counts as HTTPS (Secure cookies).
+app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedFor });
 app.UseSecurityHeaders();
 app.UseExceptionHandler("/error", createScopeForErrors: true);
 app.UseStatusCodePagesWithReExecute("/not-found");
@@ -99,3 +113,4 @@ app.MapRazorComponents<App>();
 app.Lifetime.ApplicationStarted.Register(() =>
     Console.WriteLine($"coordination console: ready on {(options.TlsCertificatePath.Length > 0 ? "https" : "http")}://{options.ListenAddress}:{options.Port} (platform {options.PlatformUrl})"));
 await app.RunAsync();
+return 0;
