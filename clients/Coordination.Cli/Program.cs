@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Coordination.Api.Identity;
+using Coordination.Tokens;
 using Coordination.Client;
 using Coordination.Silo.Common;
 using Coordination.V1;
