@@ -6,6 +6,7 @@ using Coordination.Api.Grpc;
 using Coordination.Api.Health;
 using Coordination.Api.Hosting;
 using Coordination.Api.Identity;
+using Coordination.Api.Reports;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -56,6 +57,14 @@ static async Task RunAsync(string[] args)
     {
         Console.WriteLine($"coordination: applied migration {name}");
     }
+    // Statutory holidays computed for the years around now, plus the extra days off in configuration;
+    // reports read the same calendar from PostgreSQL.
+    var thisYear = TimeProvider.System.GetUtcNow().Year;
+    var (firstYear, lastYear) = CalendarTable.Years(thisYear);
+    var calendar = new WorkingCalendar(
+        Enumerable.Range(firstYear, lastYear - firstYear + 1).SelectMany(VietnamHolidays.DaysOff)
+            .Concat(builder.Configuration.GetSection("Calendar:Holidays").Get<string[]>()?.Select(d => DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture)) ?? []));
+    await CalendarTable.WriteAsync(dataSource, calendar, firstYear, lastYear);
     if (args.Contains("--migrate-only"))
     {
         return;
@@ -79,6 +88,7 @@ static async Task RunAsync(string[] args)
         ConnectionStringBuilder = { Options = "-c synchronous_commit=off" },
     }.Build();
     builder.Services.AddSingleton(new ReadModelStore(readModelSource));
+    builder.Services.AddSingleton(new ReportFacts(readModelSource));
     builder.Services.AddSingleton<IdAllocator>();
     builder.Services.AddSingleton<FeedStore>();
     builder.Services.AddSingleton<ReminderStore>();
@@ -94,11 +104,7 @@ static async Task RunAsync(string[] args)
     builder.Services.AddSingleton<LimitsInterceptor>();
     builder.Services.AddOptions<CaseClockOptions>().BindConfiguration(CaseClockOptions.Section);
     builder.Services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section);
-    // Statutory holidays computed for the years around now, plus the extra days off in configuration.
-    var thisYear = TimeProvider.System.GetUtcNow().Year;
-    builder.Services.AddSingleton(new WorkingCalendar(
-        Enumerable.Range(thisYear - 2, 15).SelectMany(VietnamHolidays.DaysOff)
-            .Concat(builder.Configuration.GetSection("Calendar:Holidays").Get<string[]>()?.Select(d => DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture)) ?? [])));
+    builder.Services.AddSingleton(calendar);
     builder.Services.AddSingleton<DirectoryGrpcService>();
     builder.Services.AddSingleton<AuditLog>();
     builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditLog>());
