@@ -20,6 +20,7 @@ using Coordination.Silo.Reminders;
 using Coordination.Api.Scheduling;
 using Coordination.Silo.Intake;
 using Coordination.Silo.ReadModel;
+using Coordination.Silo.Reports;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Npgsql;
 using Orleans.Configuration;
@@ -106,6 +107,8 @@ static async Task RunAsync(string[] args)
     builder.Services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section);
     builder.Services.AddSingleton(calendar);
     builder.Services.AddSingleton<DirectoryGrpcService>();
+    builder.Services.AddSingleton(new ReportStore(dataSource));
+    builder.Services.AddSingleton<ReportGrpcService>();
     builder.Services.AddSingleton<AuditLog>();
     builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditLog>());
 
@@ -152,6 +155,9 @@ static async Task RunAsync(string[] args)
     app.MapGrpcService<PartnerGrpcService>().RequireAuthorization();
     app.MapGrpcService<InboxGrpcService>().RequireAuthorization();
     app.MapGrpcService<ConferenceGrpcService>().RequireAuthorization();
+    app.MapGrpcService<ReportGrpcService>().RequireAuthorization();
+    // File downloads of reports and case lists over plain HTTP (REST port), streamed as written.
+    app.MapExportDownloads();
     app.MapGrpcHealthChecksService();
     app.MapGrpcReflectionService();
     app.Lifetime.ApplicationStarted.Register(() =>
