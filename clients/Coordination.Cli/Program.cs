@@ -4,6 +4,11 @@ using Spectre.Console.Cli;
 
 // coord: reports and exports, directory imports, tokens and agency systems, through the platform's
 // contract. Exit codes: see ExitCodes.
+// Tables written to a file or a pipe get room instead of the 80 columns of an unknown terminal.
+if (Console.IsOutputRedirected)
+{
+    Spectre.Console.AnsiConsole.Profile.Width = Math.Max(Spectre.Console.AnsiConsole.Profile.Width, 150);
+}
 var app = new CommandApp();
 app.Configure(config =>
 {

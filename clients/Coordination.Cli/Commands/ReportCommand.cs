@@ -158,12 +158,12 @@ public static class ReportTables
             }
             AnsiConsole.Write(clocks);
         }
-        var tasks = new Table().Title("Nhiệm vụ và chuyển tuyến / Tasks").AddColumns(
-            "Cơ quan", "Giao", "Nhận", "Từ chối", "Hoàn thành", "Thất bại", "Hủy", "Quá hạn", "Chuyển cấp", "Khép vòng", "TV ngày nhận", "TV ngày HT", "Tỷ lệ khép vòng");
+        var tasks = new Table().Title("Nhiệm vụ và chuyển tuyến / Tasks (median days are working days)").AddColumns(
+            "Cơ quan", "Giao", "Nhận", "Từ chối", "Xong", "Hỏng", "Hủy", "Quá hạn", "Báo cấp trên", "Khép vòng", "Ngày nhận (TV)", "Ngày xong (TV)");
         foreach (var f in r.Tasks.ByAgencyKind.Append(r.Tasks.Total))
         {
             tasks.AddRow(Markup.Escape(f.DisplayName), N(f.Assigned), N(f.Accepted), N(f.Rejected), N(f.Completed), N(f.Failed), N(f.Cancelled), N(f.Overdue),
-                N(f.Escalated), N(f.Reviewed), D(f.MedianDaysToAccept), D(f.MedianDaysToComplete), P(f.ClosedLoopShare));
+                N(f.Escalated), $"{N(f.Reviewed)} ({P(f.ClosedLoopShare)})", D(f.MedianDaysToAccept), D(f.MedianDaysToComplete));
         }
         AnsiConsole.Write(tasks);
         if (r.Conferences is { } conf)
