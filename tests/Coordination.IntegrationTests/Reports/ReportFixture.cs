@@ -29,7 +29,7 @@ public sealed class ReportFixture : IAsyncLifetime
     private static readonly Actor ViceChair = new("users/hai-chau-1-vice-chair", "Trần Văn Bình", Actor.WardViceChair, "wards/hai-chau-1");
 
     /// <summary>An instant given in Vietnam time.</summary>
-    public static DateTimeOffset Vn(int year, int month, int day, int hour, int minute = 0) => new(year, month, day, hour, minute, 0, TimeSpan.FromHours(7));
+    public static DateTimeOffset Vn(int year, int month, int day, int hour, int minute = 0) => new DateTimeOffset(year, month, day, hour, minute, 0, TimeSpan.FromHours(7)).ToUniversalTime();
 
     private static DateTimeOffset Q1(int month, int day, int hour, int minute = 0) => Vn(2026, month, day, hour, minute);
 
