@@ -10,7 +10,8 @@ namespace Coordination.IntegrationTests.Reports;
 /// Every figure of the first quarter of 2026 checked against the count, share and median worked out
 /// by hand from <see cref="ReportFixture"/>; no figure is asserted only as "not zero".
 /// </summary>
-public sealed class ReportStatisticsTests(ReportFixture fixture) : IClassFixture<ReportFixture>
+[Collection("reports")]
+public sealed class ReportStatisticsTests(ReportFixture fixture)
 {
     private static readonly Actor Coordinator = new("users/coordinator", "Lê Thị Thu Hà", Actor.CentreCoordinator, "city");
     private static readonly Actor Officer = new("users/hai-chau-1-officer", "Nguyễn Thị Lan", Actor.WardOfficer, "wards/hai-chau-1");
