@@ -165,7 +165,7 @@ public static partial class DirectoryImport
         return new ImportPlan([], [.. changes.OrderBy(c => c.Line)], unchanged, clusters, wards, agencies);
     }
 
-    private static StaffMember Staff(ImportRow r, StaffRole role) => new(r.Id, r.DisplayName, role, r.Phone, r.Email);
+    private static StaffMember Staff(ImportRow r, StaffRole role) => new(r.Id["users/".Length..], r.DisplayName, role, r.Phone, r.Email);
 
     /// <summary>NFC-normalised, trimmed text (Vietnamese from spreadsheets often comes decomposed).</summary>
     public static string Clean(string? text) => (text ?? "").Trim().Normalize(NormalizationForm.FormC);

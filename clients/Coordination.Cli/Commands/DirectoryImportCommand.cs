@@ -60,7 +60,7 @@ public sealed class DirectoryImportCommand : AsyncCommand<DirectoryImportCommand
                     AnsiConsole.Write(table);
                 }
                 AnsiConsole.MarkupLineInterpolated(
-                    $"{rows.Count} lines: {response.Changes.Count} change(s){(settings.DryRun ? " would be made (dry run, nothing changed)" : response.Applied ? " made" : "")}, {response.Unchanged} already up to date.");
+                    $"{rows.Count} lines: {response.Changes.Count} change(s){(settings.DryRun ? " would be made (dry run, nothing changed)" : " made")}, {response.Unchanged} already up to date.");
                 return ExitCodes.Ok;
             }
         }
