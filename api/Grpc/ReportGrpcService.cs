@@ -19,7 +19,8 @@ namespace Coordination.Api.Grpc;
 /// the database compute the figures (<see cref="ReportStore"/>) and maps them; exports stream the
 /// same report, or the scope's cases, as a file in chunks.
 /// </summary>
-public sealed class ReportGrpcService(ReportStore store, TimeProvider time, WorkingCalendar calendar, IOptions<CaseClockOptions> clocks, AuditLog audit)
+public sealed partial class ReportGrpcService(
+    ReportStore store, TimeProvider time, WorkingCalendar calendar, IOptions<CaseClockOptions> clocks, AuditLog audit, ILogger<ReportGrpcService> logger)
     : ReportService.ReportServiceBase
 {
     /// <inheritdoc/>
@@ -125,6 +126,12 @@ public sealed class ReportGrpcService(ReportStore store, TimeProvider time, Work
         var query = new ReportQuery(resolved.Start, resolved.End, asOf, scope.WardId, scope.ClusterId, scope.AgencyId,
             [.. trend.Select(q => (q.Label, q.Start, q.End))]);
         var data = await store.ComputeAsync(query, clocks.Value, ct);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var total = data.Timings.Values.Sum();
+            var sections = string.Join(", ", data.Timings.Select(t => $"{t.Key}={t.Value:0.0}"));
+            LogComputed(logger, scope.Name, resolved.Label, total, sections);
+        }
         return ReportBuilder.Build(scope.Name, displayName, period!, resolved, asOf, now, data, names, calendar,
             scope.AgencyId is not null, scope.WardId is not null);
     }
@@ -139,4 +146,7 @@ public sealed class ReportGrpcService(ReportStore store, TimeProvider time, Work
             await audit.AppendAsync(new AuditRecord(now, caller.Principal, caller.Role, caller.Scope, method, late, "OK"));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Report {Scope} {Period} computed in {TotalMs:0.0} ms ({Sections})")]
+    private static partial void LogComputed(ILogger logger, string scope, string period, double totalMs, string sections);
 }

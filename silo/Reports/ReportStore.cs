@@ -62,6 +62,8 @@ public sealed class ReportData
     public List<ReasonCount> RejectReasons { get; } = [];
     /// <summary>Conference figures per cluster.</summary>
     public List<ConferenceAggregate> Conferences { get; } = [];
+    /// <summary>Milliseconds each section's queries took (for the log and the benchmark).</summary>
+    public Dictionary<string, double> Timings { get; } = [];
 }
 
 /// <summary>
@@ -81,17 +83,24 @@ public sealed class ReportStore(NpgsqlDataSource db)
         await using var conn = await db.OpenConnectionAsync(ct);
         // One snapshot for every query of the report, so its figures agree with each other.
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        async Task Timed(string section, Func<Task> run)
+        {
+            var start = clock.Elapsed;
+            await run();
+            data.Timings[section] = (clock.Elapsed - start).TotalMilliseconds;
+        }
         if (q.AgencyId is null)
         {
-            await CaseCountsAsync(conn, q, data, ct);
-            await TrendAsync(conn, q, data, ct);
-            await ClocksAsync(conn, q, clocks, data, ct);
+            await Timed("cases", () => CaseCountsAsync(conn, q, data, ct));
+            await Timed("trend", () => TrendAsync(conn, q, data, ct));
+            await Timed("clocks", () => ClocksAsync(conn, q, clocks, data, ct));
             if (q.WardId is null)
             {
-                await ConferencesAsync(conn, q, data, ct);
+                await Timed("conferences", () => ConferencesAsync(conn, q, data, ct));
             }
         }
-        await TasksAsync(conn, q, data, ct);
+        await Timed("tasks", () => TasksAsync(conn, q, data, ct));
         await tx.CommitAsync(ct);
         return data;
     }
