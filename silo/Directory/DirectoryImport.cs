@@ -57,7 +57,7 @@ public static partial class DirectoryImport
                 Error(r, "id", $"Already on line {seen[r.Type + ":" + r.Id]} / trùng với dòng {seen[r.Type + ":" + r.Id]}.");
             }
         }
-        var fileClusters = rows.Where(r => r.Type == "cluster").ToDictionary(r => r.Id, r => r);
+        var fileClusters = rows.Where(r => r.Type == "cluster").GroupBy(r => r.Id).ToDictionary(g => g.Key, g => g.First());
         var fileWards = rows.Where(r => r.Type == "ward").GroupBy(r => r.Id).ToDictionary(g => g.Key, g => g.First());
         bool ClusterExists(string id) => fileClusters.ContainsKey(id) || cluster(id) is not null;
         bool WardExists(string id) => fileWards.ContainsKey(id) || ward(id) is not null;
