@@ -67,47 +67,47 @@ public static class Generator
                 var age = random.NextDouble() < 0.9 ? random.Next(0, 18) : random.Next(18, 70);
                 int[] categories = random.NextDouble() < 0.3 ? [random.Next(1, 11), random.Next(1, 11)] : [random.Next(1, 11)];
                 var closure = open ? "null" : JsonSerializer.Serialize(new { Reason = last.Detail, CloseTime = last.Time });
-                await caseCopy.StartRowAsync();
-                await caseCopy.WriteAsync(id, NpgsqlDbType.Text);
-                await caseCopy.WriteAsync((long)timeline.Count, NpgsqlDbType.Bigint);
-                await caseCopy.WriteAsync(ward, NpgsqlDbType.Text);
-                await caseCopy.WriteAsync(cluster, NpgsqlDbType.Text);
-                await caseCopy.WriteAsync(last.Step, NpgsqlDbType.Integer);
-                await caseCopy.WriteAsync(risk, NpgsqlDbType.Integer);
-                await caseCopy.WriteAsync(categories.Distinct().ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Integer);
-                await caseCopy.WriteAsync($"users/{ward}-officer", NpgsqlDbType.Text);
-                await caseCopy.WriteAsync(false, NpgsqlDbType.Boolean);
-                await caseCopy.WriteAsync(open, NpgsqlDbType.Boolean);
-                await caseCopy.WriteNullAsync();
-                await caseCopy.WriteAsync(report, NpgsqlDbType.TimestampTz);
-                await caseCopy.WriteAsync("nguyen van an", NpgsqlDbType.Text);
-                await caseCopy.WriteAsync("{\"Details\":{\"Person\":{\"DisplayName\":\"Nguyễn Văn An " + i + "\"}},\"Closure\":" + closure
+                caseCopy.StartRow();
+                caseCopy.Write(id, NpgsqlDbType.Text);
+                caseCopy.Write((long)timeline.Count, NpgsqlDbType.Bigint);
+                caseCopy.Write(ward, NpgsqlDbType.Text);
+                caseCopy.Write(cluster, NpgsqlDbType.Text);
+                caseCopy.Write(last.Step, NpgsqlDbType.Integer);
+                caseCopy.Write(risk, NpgsqlDbType.Integer);
+                caseCopy.Write(categories.Distinct().ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Integer);
+                caseCopy.Write($"users/{ward}-officer", NpgsqlDbType.Text);
+                caseCopy.Write(false, NpgsqlDbType.Boolean);
+                caseCopy.Write(open, NpgsqlDbType.Boolean);
+                caseCopy.WriteNull();
+                caseCopy.Write(report, NpgsqlDbType.TimestampTz);
+                caseCopy.Write("nguyen van an", NpgsqlDbType.Text);
+                caseCopy.Write("{\"Details\":{\"Person\":{\"DisplayName\":\"Nguyễn Văn An " + i + "\"}},\"Closure\":" + closure
                     + ",\"Plan\":{\"Status\":" + (last.Step >= 5 ? 2 : 0) + "}}", NpgsqlDbType.Jsonb);
-                await caseCopy.WriteAsync(last.Time, NpgsqlDbType.TimestampTz);
-                await caseCopy.WriteAsync(random.Next(1, 5), NpgsqlDbType.Integer);
-                await caseCopy.WriteAsync(random.Next(1, 4), NpgsqlDbType.Integer);
-                await caseCopy.WriteAsync(age, NpgsqlDbType.Integer);
+                caseCopy.Write(last.Time, NpgsqlDbType.TimestampTz);
+                caseCopy.Write(random.Next(1, 5), NpgsqlDbType.Integer);
+                caseCopy.Write(random.Next(1, 4), NpgsqlDbType.Integer);
+                caseCopy.Write(age, NpgsqlDbType.Integer);
 
                 var step = 0;
                 DateTimeOffset since = default;
                 for (var s = 0; s < timeline.Count; s++)
                 {
                     var e = timeline[s];
-                    await eventCopy.StartRowAsync();
-                    await eventCopy.WriteAsync(id, NpgsqlDbType.Text);
-                    await eventCopy.WriteAsync((long)s + 1, NpgsqlDbType.Bigint);
-                    await eventCopy.WriteAsync(ward, NpgsqlDbType.Text);
-                    await eventCopy.WriteAsync(cluster, NpgsqlDbType.Text);
-                    await eventCopy.WriteAsync(e.Time, NpgsqlDbType.TimestampTz);
-                    await eventCopy.WriteAsync(e.Action, NpgsqlDbType.Text);
-                    await eventCopy.WriteAsync(e.Step, NpgsqlDbType.Integer);
-                    await eventCopy.WriteAsync(e.Action == "CASE_CLOSED" ? e.Detail : "", NpgsqlDbType.Text);
+                    eventCopy.StartRow();
+                    eventCopy.Write(id, NpgsqlDbType.Text);
+                    eventCopy.Write((long)s + 1, NpgsqlDbType.Bigint);
+                    eventCopy.Write(ward, NpgsqlDbType.Text);
+                    eventCopy.Write(cluster, NpgsqlDbType.Text);
+                    eventCopy.Write(e.Time, NpgsqlDbType.TimestampTz);
+                    eventCopy.Write(e.Action, NpgsqlDbType.Text);
+                    eventCopy.Write(e.Step, NpgsqlDbType.Integer);
+                    eventCopy.Write(e.Action == "CASE_CLOSED" ? e.Detail : "", NpgsqlDbType.Text);
                     events++;
                     if (e.Step != step)
                     {
                         if (step is not (0 or 8))
                         {
-                            await Stay(stayCopy, id, since, e.Time, step, ward, cluster);
+                            Stay(stayCopy, id, since, e.Time, step, ward, cluster);
                             stays++;
                         }
                         step = e.Step;
@@ -116,13 +116,13 @@ public static class Generator
                 }
                 if (step != 8)
                 {
-                    await Stay(stayCopy, id, since, null, step, ward, cluster);
+                    Stay(stayCopy, id, since, null, step, ward, cluster);
                     stays++;
                 }
 
                 for (var t = 0; t < tasksPerCase; t++)
                 {
-                    var (written, escalated) = await TaskAsync(taskCopy, remindCopy, random, $"BT-{i + 1:0000000}-{t}", id, ward, w, report);
+                    var (written, escalated) = TaskRow(taskCopy, remindCopy, random, $"BT-{i + 1:0000000}-{t}", id, ward, w, report);
                     taskRows += written;
                     escalations += escalated;
                 }
@@ -147,22 +147,22 @@ public static class Generator
         Console.WriteLine($"done in {clock.Elapsed.TotalSeconds:0} s");
     }
 
-    private static async Task Stay(NpgsqlBinaryImporter copy, string id, DateTimeOffset entered, DateTimeOffset? left, int step, string ward, string cluster)
+    private static void Stay(NpgsqlBinaryImporter copy, string id, DateTimeOffset entered, DateTimeOffset? left, int step, string ward, string cluster)
     {
-        await copy.StartRowAsync();
-        await copy.WriteAsync(id, NpgsqlDbType.Text);
-        await copy.WriteAsync(entered, NpgsqlDbType.TimestampTz);
+        copy.StartRow();
+        copy.Write(id, NpgsqlDbType.Text);
+        copy.Write(entered, NpgsqlDbType.TimestampTz);
         if (left is { } l)
         {
-            await copy.WriteAsync(l, NpgsqlDbType.TimestampTz);
+            copy.Write(l, NpgsqlDbType.TimestampTz);
         }
         else
         {
-            await copy.WriteAsync(DateTime.MaxValue, NpgsqlDbType.TimestampTz);
+            copy.Write(DateTime.MaxValue, NpgsqlDbType.TimestampTz);
         }
-        await copy.WriteAsync(step, NpgsqlDbType.Integer);
-        await copy.WriteAsync(ward, NpgsqlDbType.Text);
-        await copy.WriteAsync(cluster, NpgsqlDbType.Text);
+        copy.Write(step, NpgsqlDbType.Integer);
+        copy.Write(ward, NpgsqlDbType.Text);
+        copy.Write(cluster, NpgsqlDbType.Text);
     }
 
     /// <summary>A case's timeline up to now: intake, assessment (emergency or not), plan, approval, intervention, reviews, closing.</summary>
@@ -214,7 +214,7 @@ public static class Generator
         timeline.RemoveAll(e => e.Item1 > End);
     }
 
-    private static async Task<(int, int)> TaskAsync(NpgsqlBinaryImporter copy, NpgsqlBinaryImporter reminders, Random r, string id, string caseId, string ward, int w, DateTimeOffset report)
+    private static (int, int) TaskRow(NpgsqlBinaryImporter copy, NpgsqlBinaryImporter reminders, Random r, string id, string caseId, string ward, int w, DateTimeOffset report)
     {
         var created = report + TimeSpan.FromDays(r.NextDouble() * 60);
         if (created > End)
@@ -274,51 +274,51 @@ public static class Generator
             reviewed = null;
         }
         var open = final is null;
-        await copy.StartRowAsync();
-        await copy.WriteAsync(id, NpgsqlDbType.Text);
-        await copy.WriteAsync(3L, NpgsqlDbType.Bigint);
-        await copy.WriteAsync(kind == 1 ? 1 : 2, NpgsqlDbType.Integer);
-        await copy.WriteAsync(status, NpgsqlDbType.Integer);
-        await copy.WriteAsync(caseId, NpgsqlDbType.Text);
-        await copy.WriteAsync(ward, NpgsqlDbType.Text);
-        await copy.WriteAsync(agency, NpgsqlDbType.Text);
-        await copy.WriteAsync(due, NpgsqlDbType.TimestampTz);
-        await copy.WriteAsync(open, NpgsqlDbType.Boolean);
-        await copy.WriteAsync("{}", NpgsqlDbType.Jsonb);
-        await copy.WriteAsync(final ?? accepted ?? created, NpgsqlDbType.TimestampTz);
-        await copy.WriteAsync(created, NpgsqlDbType.TimestampTz);
-        await Nullable(copy, accepted);
-        await Nullable(copy, final);
-        await Nullable(copy, reviewed);
-        await copy.WriteAsync(reason, NpgsqlDbType.Text);
-        await copy.WriteAsync("", NpgsqlDbType.Text);
+        copy.StartRow();
+        copy.Write(id, NpgsqlDbType.Text);
+        copy.Write(3L, NpgsqlDbType.Bigint);
+        copy.Write(kind == 1 ? 1 : 2, NpgsqlDbType.Integer);
+        copy.Write(status, NpgsqlDbType.Integer);
+        copy.Write(caseId, NpgsqlDbType.Text);
+        copy.Write(ward, NpgsqlDbType.Text);
+        copy.Write(agency, NpgsqlDbType.Text);
+        copy.Write(due, NpgsqlDbType.TimestampTz);
+        copy.Write(open, NpgsqlDbType.Boolean);
+        copy.Write("{}", NpgsqlDbType.Jsonb);
+        copy.Write(final ?? accepted ?? created, NpgsqlDbType.TimestampTz);
+        copy.Write(created, NpgsqlDbType.TimestampTz);
+        Nullable(copy, accepted);
+        Nullable(copy, final);
+        Nullable(copy, reviewed);
+        copy.Write(reason, NpgsqlDbType.Text);
+        copy.Write("", NpgsqlDbType.Text);
         var late = (final ?? End) > due && status != 4 && status != 9;
         if (late && r.NextDouble() < 0.5 && due.AddDays(1) < End)
         {
-            await reminders.StartRowAsync();
-            await reminders.WriteAsync($"bench:{id}:7", NpgsqlDbType.Text);
-            await reminders.WriteAsync(id, NpgsqlDbType.Text);
-            await reminders.WriteAsync(7, NpgsqlDbType.Integer);
-            await reminders.WriteAsync(due.AddDays(1), NpgsqlDbType.TimestampTz);
-            await reminders.WriteAsync(due.AddDays(1), NpgsqlDbType.TimestampTz);
-            await reminders.WriteAsync("task", NpgsqlDbType.Text);
-            await reminders.WriteAsync("", NpgsqlDbType.Text);
-            await reminders.WriteAsync(true, NpgsqlDbType.Boolean);
+            reminders.StartRow();
+            reminders.Write($"bench:{id}:7", NpgsqlDbType.Text);
+            reminders.Write(id, NpgsqlDbType.Text);
+            reminders.Write(7, NpgsqlDbType.Integer);
+            reminders.Write(due.AddDays(1), NpgsqlDbType.TimestampTz);
+            reminders.Write(due.AddDays(1), NpgsqlDbType.TimestampTz);
+            reminders.Write("task", NpgsqlDbType.Text);
+            reminders.Write("", NpgsqlDbType.Text);
+            reminders.Write(true, NpgsqlDbType.Boolean);
             return (1, 1);
         }
         _ = w;
         return (1, 0);
     }
 
-    private static async Task Nullable(NpgsqlBinaryImporter copy, DateTimeOffset? value)
+    private static void Nullable(NpgsqlBinaryImporter copy, DateTimeOffset? value)
     {
         if (value is { } v)
         {
-            await copy.WriteAsync(v, NpgsqlDbType.TimestampTz);
+            copy.Write(v, NpgsqlDbType.TimestampTz);
         }
         else
         {
-            await copy.WriteNullAsync();
+            copy.WriteNull();
         }
     }
 

@@ -88,6 +88,8 @@ create table calendar_days (
     -- Working days strictly before this day, counted from the first day of the table.
     working_before integer not null
 );
+-- add_working_days looks up the n-th working day by its count.
+create index calendar_days_working on calendar_days (working_before) where working;
 
 -- Time on the working-day clock, in days: working days before the local date, plus the fraction of
 -- the local day already gone when that day is a working day. The difference of two values is the
