@@ -202,7 +202,8 @@ public sealed class DirectoryGrpcService(IGrainFactory grains, ReadModelStore re
         var agencies = new Dictionary<string, AgencyRecord?>();
         foreach (var r in rows)
         {
-            foreach (var id in new[] { r.Id, r.Parent }.Where(i => i.Length > 0 && !i.Contains('/', StringComparison.Ordinal)))
+            // Only well-formed ids are looked up (the rest are errors anyway): no grain for a junk key.
+            foreach (var id in new[] { r.Id, r.Parent }.Where(DirectoryImport.IsId))
             {
                 if (!wards.ContainsKey(id))
                 {
@@ -213,7 +214,7 @@ public sealed class DirectoryGrpcService(IGrainFactory grains, ReadModelStore re
                     clusters[id] = await grains.GetGrain<IClusterGrain>(id).Get();
                 }
             }
-            if (r.Type == "agency" && r.Id.Length > 0 && !agencies.ContainsKey(r.Id))
+            if (r.Type == "agency" && DirectoryImport.IsId(r.Id) && !agencies.ContainsKey(r.Id))
             {
                 agencies[r.Id] = await grains.GetGrain<IAgencyGrain>(r.Id).Get();
             }

@@ -170,6 +170,9 @@ public static partial class DirectoryImport
     /// <summary>NFC-normalised, trimmed text (Vietnamese from spreadsheets often comes decomposed).</summary>
     public static string Clean(string? text) => (text ?? "").Trim().Normalize(NormalizationForm.FormC);
 
+    /// <summary>Whether <paramref name="id"/> is a valid cluster, ward or agency id (lowercase letters, digits, dashes).</summary>
+    public static bool IsId(string id) => Id().IsMatch(id);
+
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
     private static partial Regex Id();
 
