@@ -15,7 +15,7 @@ PG_PORT_VARIABLE=COORD_BENCH_PG_PORT
 bench_prepare "$DIR" "${COORD_BENCH_PG_PORT:-55462}"
 
 say "Building"
-dotnet build CoordinationPlatform.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+[ -n "${COORD_BENCH_SKIP_BUILD:-}" ] || dotnet build CoordinationPlatform.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 export Logging__LogLevel__Coordination=Information
 
 say "Starting the host (migrations, working-day calendar, demo directory)"
