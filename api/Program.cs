@@ -7,6 +7,7 @@ using Coordination.Api.Grpc;
 using Coordination.Api.Health;
 using Coordination.Api.Hosting;
 using Coordination.Api.Identity;
+using Coordination.Api.Reports;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -20,6 +21,7 @@ using Coordination.Silo.Reminders;
 using Coordination.Api.Scheduling;
 using Coordination.Silo.Intake;
 using Coordination.Silo.ReadModel;
+using Coordination.Silo.Reports;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Npgsql;
 using Orleans.Configuration;
@@ -57,6 +59,13 @@ static async Task RunAsync(string[] args)
     {
         Console.WriteLine($"coordination: applied migration {name}");
     }
+    // Statutory holidays computed for the years around now, plus the extra days off in configuration;
+    // reports read the same calendar from PostgreSQL.
+    var thisYear = TimeProvider.System.GetUtcNow().Year;
+    var (firstYear, lastYear) = CalendarTable.Years(thisYear);
+    var calendar = WorkingCalendar.ForYears(firstYear, lastYear,
+        builder.Configuration.GetSection("Calendar:Holidays").Get<string[]>()?.Select(d => DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture)) ?? []);
+    await CalendarTable.WriteAsync(dataSource, calendar, firstYear, lastYear);
     if (args.Contains("--migrate-only"))
     {
         return;
@@ -80,6 +89,7 @@ static async Task RunAsync(string[] args)
         ConnectionStringBuilder = { Options = "-c synchronous_commit=off" },
     }.Build();
     builder.Services.AddSingleton(new ReadModelStore(readModelSource));
+    builder.Services.AddSingleton(new ReportFacts(readModelSource));
     builder.Services.AddSingleton<IdAllocator>();
     builder.Services.AddSingleton<FeedStore>();
     builder.Services.AddSingleton<ReminderStore>();
@@ -95,11 +105,10 @@ static async Task RunAsync(string[] args)
     builder.Services.AddSingleton<LimitsInterceptor>();
     builder.Services.AddOptions<CaseClockOptions>().BindConfiguration(CaseClockOptions.Section);
     builder.Services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section);
-    // Statutory holidays computed for the years around now, plus the extra days off in configuration.
-    var thisYear = TimeProvider.System.GetUtcNow().Year;
-    builder.Services.AddSingleton(WorkingCalendar.ForYears(thisYear - 2, thisYear + 12,
-        builder.Configuration.GetSection("Calendar:Holidays").Get<string[]>()?.Select(d => DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture)) ?? []));
+    builder.Services.AddSingleton(calendar);
     builder.Services.AddSingleton<DirectoryGrpcService>();
+    builder.Services.AddSingleton(new ReportStore(dataSource));
+    builder.Services.AddSingleton<ReportGrpcService>();
     builder.Services.AddSingleton<AuditLog>();
     builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditLog>());
 
@@ -151,6 +160,9 @@ static async Task RunAsync(string[] args)
     app.MapGrpcService<CalendarGrpcService>().RequireAuthorization();
     // SignIn carries [AllowAnonymous]; every other account method needs a token.
     app.MapGrpcService<AccountGrpcService>().RequireAuthorization();
+    app.MapGrpcService<ReportGrpcService>().RequireAuthorization();
+    // File downloads of reports and case lists over plain HTTP (REST port), streamed as written.
+    app.MapExportDownloads();
     app.MapGrpcHealthChecksService();
     app.MapGrpcReflectionService();
     app.Lifetime.ApplicationStarted.Register(() =>

@@ -175,4 +175,78 @@ public sealed class DirectoryGrpcService(IGrainFactory grains, ReadModelStore re
 
     private static string NextToken(List<string> ids, int size, string filter) =>
         ids.Count > size ? new PageToken(ids[size - 1], filter).Encode() : "";
+
+    /// <inheritdoc/>
+    public override async Task<ImportDirectoryResponse> ImportDirectory(ImportDirectoryRequest request, ServerCallContext context)
+    {
+        Access.RequireCoordinator(CallContexts.Caller(context));
+        if (request.Rows.Count is 0 or > 20_000)
+        {
+            throw new Silo.Common.InvalidArgumentException("rows", "1 to 20,000 rows / từ 1 đến 20.000 dòng.");
+        }
+        var rows = request.Rows.Select(r => new ImportRow(r.Line,
+            r.Type switch
+            {
+                DirectoryRowType.Cluster => "cluster",
+                DirectoryRowType.Ward => "ward",
+                DirectoryRowType.Agency => "agency",
+                DirectoryRowType.Person => "person",
+                _ => "",
+            },
+            DirectoryImport.Clean(r.Id), DirectoryImport.Clean(r.DisplayName), DirectoryImport.Clean(r.Parent), DirectoryImport.Clean(r.Kind).ToUpperInvariant(),
+            DirectoryImport.Clean(r.Province), DirectoryImport.Clean(r.AdministrativeCode), DirectoryImport.Clean(r.Phone), DirectoryImport.Clean(r.Email),
+            DirectoryImport.Clean(r.ParentOrganization), DirectoryImport.Clean(r.Address))).ToList();
+        // The directory as it is now, for every id the file names (a few hundred grains at most).
+        var clusters = new Dictionary<string, ClusterRecord?>();
+        var wards = new Dictionary<string, WardRecord?>();
+        var agencies = new Dictionary<string, AgencyRecord?>();
+        foreach (var r in rows)
+        {
+            // Only well-formed ids are looked up (the rest are errors anyway): no grain for a junk key.
+            foreach (var id in new[] { r.Id, r.Parent }.Where(DirectoryImport.IsId))
+            {
+                if (!wards.ContainsKey(id))
+                {
+                    wards[id] = await grains.GetGrain<IWardGrain>(id).Get();
+                }
+                if (!clusters.ContainsKey(id))
+                {
+                    clusters[id] = await grains.GetGrain<IClusterGrain>(id).Get();
+                }
+            }
+            if (r.Type == "agency" && DirectoryImport.IsId(r.Id) && !agencies.ContainsKey(r.Id))
+            {
+                agencies[r.Id] = await grains.GetGrain<IAgencyGrain>(r.Id).Get();
+            }
+        }
+        foreach (var w in wards.Values.OfType<WardRecord>().Select(w => w.Profile.ClusterId).Distinct().Where(c => !clusters.ContainsKey(c)).ToList())
+        {
+            clusters[w] = await grains.GetGrain<IClusterGrain>(w).Get();
+        }
+        var plan = DirectoryImport.Plan(rows, id => clusters.GetValueOrDefault(id), id => wards.GetValueOrDefault(id), id => agencies.GetValueOrDefault(id));
+        var response = new ImportDirectoryResponse { Unchanged = plan.Unchanged };
+        response.Errors.AddRange(plan.Errors.Select(e => new ImportLineError { Line = e.Line, Field = e.Field, Message = e.Message }));
+        response.Changes.AddRange(plan.Changes.Select(c => new DirectoryChange { Line = c.Line, Resource = c.Resource, Action = c.Action }));
+        if (plan.Errors.Count > 0 || request.ValidateOnly || plan.Changes.Count == 0)
+        {
+            return response;
+        }
+        // Agencies first (a ward names its People's Committee), then wards, then the clusters that list them.
+        // Every Define is idempotent: a run cut short is finished by running the same file again.
+        var changed = plan.Changes.Select(c => c.Resource).ToHashSet();
+        foreach (var (id, profile) in plan.Agencies.Where(a => changed.Contains("agencies/" + a.Key)))
+        {
+            await grains.GetGrain<IAgencyGrain>(id).Define(profile);
+        }
+        foreach (var (id, profile) in plan.Wards.Where(w => changed.Contains("wards/" + w.Key)))
+        {
+            await grains.GetGrain<IWardGrain>(id).Define(profile);
+        }
+        foreach (var (id, profile) in plan.Clusters.Where(c => changed.Contains("clusters/" + c.Key)))
+        {
+            await grains.GetGrain<IClusterGrain>(id).Define(profile);
+        }
+        response.Applied = true;
+        return response;
+    }
 }

@@ -7,7 +7,8 @@ namespace Coordination.Api.Scheduling;
 /// <summary>
 /// Once per start, in the background: open cases with a running clock and open tasks that have no
 /// follow-up rows (they were created before follow-ups existed, or by a version that did not plan
-/// some of them) are activated, and activation plans their follow-ups. Idempotent, so every host
+/// some of them) are activated, and activation plans their follow-ups; cases without report history
+/// (recorded before migration 0010) are activated, and activation writes their timeline. Idempotent, so every host
 /// may do it; a well-kept database has nothing to do here.
 /// </summary>
 public sealed partial class FollowUpBackfill(NpgsqlDataSource db, IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<FollowUpBackfill> logger)
@@ -38,9 +39,15 @@ public sealed partial class FollowUpBackfill(NpgsqlDataSource db, IGrainFactory 
                   and not exists (select 1 from reminders r where r.target = 'task' and r.target_id = t.id)
                 order by t.id limit @limit
                 """, id => grains.GetGrain<ITaskGrain>(id).Get(), stoppingToken);
-            if (cases + tasks > 0)
+            // Cases recorded before the report facts existed: activation writes their whole timeline.
+            var histories = await RunAsync("""
+                select c.id from rm_cases c
+                where c.id > @after and not exists (select 1 from case_events e where e.case_id = c.id)
+                order by c.id limit @limit
+                """, id => grains.GetGrain<ICaseGrain>(id).Get(), stoppingToken);
+            if (cases + tasks + histories > 0)
             {
-                LogBackfilled(logger, cases, tasks);
+                LogBackfilled(logger, cases, tasks, histories);
             }
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException)
@@ -78,8 +85,8 @@ public sealed partial class FollowUpBackfill(NpgsqlDataSource db, IGrainFactory 
         return count;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Planned follow-ups of {Cases} open case(s) and {Tasks} open task(s) that had none")]
-    private static partial void LogBackfilled(ILogger logger, int cases, int tasks);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Planned follow-ups of {Cases} open case(s) and {Tasks} open task(s) that had none; wrote the history of {Histories} case(s) for reports")]
+    private static partial void LogBackfilled(ILogger logger, int cases, int tasks, int histories);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Follow-up backfill skipped this start ({ExceptionType})")]
     private static partial void LogSkipped(ILogger logger, string exceptionType);

@@ -69,7 +69,11 @@ public sealed class CoordinationClient : IDisposable
         Cases = new CaseService.CaseServiceClient(_channel);
         Wards = new WardService.WardServiceClient(_channel);
         Directory = new DirectoryService.DirectoryServiceClient(_channel);
+        Reports = new ReportService.ReportServiceClient(_channel);
     }
+
+    /// <summary>The generated report client (statistics and exports).</summary>
+    public ReportService.ReportServiceClient Reports { get; }
 
     /// <summary>The generated task client (use <see cref="Call"/> for a deadline).</summary>
     public TaskService.TaskServiceClient Tasks { get; }

@@ -108,6 +108,7 @@ app.UseAuthorization();
 app.UseAntiforgery();
 app.MapHealthChecks("/healthz");
 app.MapLiveEndpoints();
+app.MapExportEndpoints();
 app.MapOidcSignIn(options);
 app.MapRazorComponents<App>();
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -130,7 +130,19 @@ await Task.WhenAll(people.Select(async p =>
         })
         {
             var watch = Stopwatch.StartNew();
-            var (body, status) = await p.GetAsync(path);
+            int status;
+            try
+            {
+                (_, status) = await p.GetAsync(path);
+            }
+            catch (HttpRequestException)
+            {
+                status = 0;
+            }
+            catch (TaskCanceledException)
+            {
+                status = 408;
+            }
             watch.Stop();
             if (status != 200)
             {
@@ -223,7 +235,7 @@ internal sealed partial class Visitor(HttpClient http, string? ward)
         var http = new HttpClient(new SocketsHttpHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false, UseCookies = true })
         {
             BaseAddress = new Uri(console),
-            Timeout = TimeSpan.FromSeconds(30),
+            Timeout = TimeSpan.FromSeconds(60),
         };
         var form = await http.GetStringAsync("/signin");
         var token = AntiforgeryToken().Match(form).Groups[1].Value;

@@ -3,6 +3,7 @@
 # cases opened through the contract, PEOPLE people signed in browsing their home page, the case
 # list and case pages for SECONDS seconds. Prints p50/p95/p99 server time and first-load weight per page.
 # Usage: clients/bench/console-benchmark.sh [cases=100000] [people=50] [seconds=60]   (figures go to docs/benchmarks.md by hand)
+# cases=0 reuses the cases of the previous run (its database is kept in .bench-console/).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/pg.sh
@@ -15,7 +16,13 @@ BENCH_DIR=.bench-console
 PG_PORT="${COORD_BENCH_PG_PORT:-55436}"
 GRPC_PORT=5480
 CONSOLE_PORT=5490
-bench_prepare "$BENCH_DIR" "$PG_PORT"
+if [ "$CASES" = 0 ] && [ -d "$BENCH_DIR/pg" ]; then
+  pg_ensure_installed
+  pg_start "$BENCH_DIR/pg" "$PG_PORT"
+  DB="Host=127.0.0.1;Port=$PG_PORT;Username=coord;Database=coord;Maximum Pool Size=200"
+else
+  bench_prepare "$BENCH_DIR" "$PG_PORT"
+fi
 
 say "Building (Release)"
 for p in api/Coordination.Api.csproj clients/Coordination.Console/Coordination.Console.csproj clients/Coordination.ConsoleBench/Coordination.ConsoleBench.csproj; do

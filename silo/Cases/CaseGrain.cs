@@ -23,12 +23,15 @@ public sealed class CaseGrain : Grain, ICaseGrain
     private IReadOnlyList<ReminderItem>? _scheduled;
     // Timeline entries whose notices this activation has published (0 until the first projection).
     private int _notified;
+    // Timeline entries this activation has written to the report facts (all are written once per activation).
+    private int _historyWritten;
     private readonly SemaphoreSlim _writes = new(1, 1);
 
     /// <summary>Creates the grain.</summary>
     public CaseGrain(
         [PersistentState(StorageNames.CaseState, StorageNames.Store)] IPersistentState<CaseState> state,
         ReadModelStore readModel,
+        ReportFacts reportFacts,
         ReminderStore reminders,
         FeedStore feed,
         TimeProvider time,
@@ -59,6 +62,13 @@ public sealed class CaseGrain : Grain, ICaseGrain
                     await _feed.AppendInboxAsync(inbox, $"case:{r.Id}:t{last.Sequence}:{inbox}", type, last.Time, new InboxItem("", r.Id, "", title, detail));
                 }
                 _notified = _state.State.Timeline.Count;
+            }
+            // The report facts: timeline entries not written yet by this activation (all of them once).
+            var timeline = _state.State.Timeline;
+            if (timeline.Count > _historyWritten)
+            {
+                await reportFacts.WriteCaseHistoryAsync(r, timeline, _historyWritten);
+                _historyWritten = timeline.Count;
             }
             // The clocks' reminders, rewritten only when they change (and once per activation).
             var items = CaseFollowUps.For(r, caseClocks, _calendar, _followUps, _time.GetUtcNow());
@@ -337,7 +347,8 @@ public sealed class CaseGrain : Grain, ICaseGrain
 
     private void Append(CallContext call, string action, string detail, string resource) =>
         _state.State.Timeline.Add(new TimelineEntry(
-            _state.State.Timeline.Count + 1, _time.GetUtcNow(), call.Actor, call.Method, action, detail, resource));
+            _state.State.Timeline.Count + 1, _time.GetUtcNow(), call.Actor, call.Method, action, detail, resource,
+            _state.State.Record?.Step ?? CaseStep.Unspecified));
 
     private async Task<CaseRecord> Save()
     {

@@ -151,7 +151,8 @@ public sealed record TimelineEntry(
     [property: Id(3)] string Method,
     [property: Id(4)] string Action,
     [property: Id(5)] string Detail,
-    [property: Id(6)] string Resource);
+    [property: Id(6)] string Resource,
+    [property: Id(7)] CaseStep Step = CaseStep.Unspecified);
 
 /// <summary>What a task needs from its case when it is created.</summary>
 [GenerateSerializer, Immutable, Alias("coord.CaseTaskContext")]

@@ -54,36 +54,55 @@ public sealed class ReadModelStore(NpgsqlDataSource db)
     public Task UpsertCaseAsync(CaseRecord r, CaseClocks clocks) => ExecuteAsync(
         """
         insert into rm_cases as t (id, version, ward_id, cluster_id, step, risk, categories, case_worker, flagged,
-            is_open, next_due, report_time, person_search, doc, updated_at)
+            is_open, next_due, report_time, person_search, doc, updated_at, source, sex, age_years)
         values (@id, @version, @ward, @cluster, @step, @risk, @categories, @worker, @flagged,
-            @open, @due, @report, @search, @doc, now())
+            @open, @due, @report, @search, @doc, now(), @source, @sex, @age)
         on conflict (id) do update set version = excluded.version, ward_id = excluded.ward_id,
             cluster_id = excluded.cluster_id, step = excluded.step, risk = excluded.risk,
             categories = excluded.categories, case_worker = excluded.case_worker, flagged = excluded.flagged,
             is_open = excluded.is_open, next_due = excluded.next_due, report_time = excluded.report_time,
-            person_search = excluded.person_search, doc = excluded.doc, updated_at = now()
+            person_search = excluded.person_search, doc = excluded.doc, updated_at = now(),
+            source = excluded.source, sex = excluded.sex, age_years = excluded.age_years
         where t.version < excluded.version
         """,
         P("id", r.Id), P("version", r.Version), P("ward", r.WardId), P("cluster", r.ClusterId),
         P("step", (int)r.Step), P("risk", (int)r.Risk), P("categories", r.Details.Categories),
         P("worker", r.Details.CaseWorker), P("flagged", r.ConferenceFlag?.Flagged ?? false),
         P("open", r.Step != CaseStep.Closed), P("due", clocks.NextDue, NpgsqlDbType.TimestampTz),
-        P("report", r.ReportTime), P("search", SearchText.Fold(r.Details.Person.DisplayName)), Doc(r));
+        P("report", r.ReportTime), P("search", SearchText.Fold(r.Details.Person.DisplayName)), Doc(r),
+        P("source", (int)r.Details.Source), P("sex", (int)r.Details.Person.Sex), P("age", AgeAtReport(r)));
 
-    /// <summary>Upserts a task row.</summary>
-    public Task UpsertTaskAsync(TaskRecord r) => ExecuteAsync(
+    /// <summary>Age in whole years on the (Vietnam) date of the report: from the birth date when known, else the approximate age.</summary>
+    public static int AgeAtReport(CaseRecord r)
+    {
+        var person = r.Details.Person;
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(r.ReportTime, Calendar.WorkingCalendar.VietnamTime).DateTime);
+        return person.AgeAt(day);
+    }
+
+    /// <summary>Upserts a task row, with the milestones the reports count.</summary>
+    public Task UpsertTaskAsync(TaskRecord r) => UpsertTaskAsync(r, TaskMilestones.Of(r));
+
+    private Task UpsertTaskAsync(TaskRecord r, TaskMilestones m) => ExecuteAsync(
         """
-        insert into rm_tasks as t (id, version, kind, status, case_id, ward_id, assignee_id, due_time, is_open, awaiting_review, doc, updated_at)
-        values (@id, @version, @kind, @status, @case, @ward, @assignee, @due, @open, @review, @doc, now())
+        insert into rm_tasks as t (id, version, kind, status, case_id, ward_id, assignee_id, due_time, is_open, awaiting_review, doc, updated_at,
+            create_time, accepted_at, final_at, reviewed_at, reject_reason, conference_id)
+        values (@id, @version, @kind, @status, @case, @ward, @assignee, @due, @open, @review, @doc, now(),
+            @created, @accepted, @final, @reviewed, @reason, @conference)
         on conflict (id) do update set version = excluded.version, kind = excluded.kind, status = excluded.status,
             case_id = excluded.case_id, ward_id = excluded.ward_id, assignee_id = excluded.assignee_id,
             due_time = excluded.due_time, is_open = excluded.is_open, awaiting_review = excluded.awaiting_review,
-            doc = excluded.doc, updated_at = now()
+            doc = excluded.doc, updated_at = now(),
+            create_time = excluded.create_time, accepted_at = excluded.accepted_at, final_at = excluded.final_at,
+            reviewed_at = excluded.reviewed_at, reject_reason = excluded.reject_reason, conference_id = excluded.conference_id
         where t.version < excluded.version
         """,
         P("id", r.Id), P("version", r.Version), P("kind", (int)r.Spec.Kind), P("status", (int)r.Status),
         P("case", r.Spec.CaseId), P("ward", r.Spec.WardId), P("assignee", r.Spec.AssigneeAgencyId),
-        P("due", r.Spec.DueTime), P("open", TaskStateMachine.IsOpen(r.Status)), P("review", r.AwaitsReview), Doc(r));
+        P("due", r.Spec.DueTime), P("open", TaskStateMachine.IsOpen(r.Status)), P("review", r.AwaitsReview), Doc(r),
+        P("created", r.CreateTime), P("accepted", m.AcceptedAt, NpgsqlDbType.TimestampTz),
+        P("final", m.FinalAt, NpgsqlDbType.TimestampTz), P("reviewed", m.ReviewedAt, NpgsqlDbType.TimestampTz),
+        P("reason", m.RejectReason), P("conference", r.Spec.Conference));
 
     /// <summary>Wards ordered by id, after <paramref name="afterId"/>, optionally of one cluster.</summary>
     public Task<IReadOnlyList<WardRecord>> ListWardsAsync(string? clusterId, string afterId, int limit, CancellationToken ct) =>

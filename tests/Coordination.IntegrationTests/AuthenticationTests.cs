@@ -24,8 +24,8 @@ public sealed class AuthenticationTests(SeededHostFixture fixture) : IClassFixtu
     public async Task A_token_signed_with_another_key_is_unauthenticated()
     {
         var otherDir = Directory.CreateTempSubdirectory("coord-other-key-").FullName;
-        var forged = new Coordination.Api.Identity.TokenIssuer(
-            Coordination.Api.Identity.SigningKey.LoadOrCreate(Path.Combine(otherDir, "signing-key.pem")),
+        var forged = new Coordination.Tokens.TokenIssuer(
+            Coordination.Tokens.SigningKey.LoadOrCreate(Path.Combine(otherDir, "signing-key.pem")),
             "coordination-platform", "coordination-api", TimeProvider.System).Issue(Officer, TimeSpan.FromHours(1));
 
         await RpcAssert.Fails(StatusCode.Unauthenticated, () => GetWard(new Metadata { { "authorization", "Bearer " + forged } }));

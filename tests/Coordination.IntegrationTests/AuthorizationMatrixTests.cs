@@ -80,6 +80,36 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
             Agency = new Agency { Name = s.Agency, Address = "Đà Nẵng" }, UpdateMask = FieldMask.FromString("address"), RequestId = Rid(),
         }).ResponseAsync),
 
+        ["DirectoryService/ImportDirectory"] = new(["coordinator"], (c, _) => new DirectoryService.DirectoryServiceClient(c).ImportDirectoryAsync(new()
+        {
+            ValidateOnly = true,
+            Rows = { new DirectoryImportRow { Line = 2, Type = DirectoryRowType.Cluster, Id = "hai-chau", DisplayName = "Cụm Hải Châu" } },
+        }).ResponseAsync),
+
+        // Statistics: the city's readers any scope, a ward's people their ward (an agency only its own tasks, scope agencies/{agency}).
+        ["ReportService/GetReport"] = new(CaseReaders, (c, _) => new ReportService.ReportServiceClient(c).GetReportAsync(new()
+        {
+            Scope = Ward, Period = new ReportPeriod { Year = DateTime.UtcNow.Year },
+        }).ResponseAsync),
+        ["ReportService/ExportReport"] = new(CaseReaders, async (c, _) =>
+        {
+            using var call = new ReportService.ReportServiceClient(c).ExportReport(new()
+            {
+                Scope = Ward, Period = new ReportPeriod { Year = DateTime.UtcNow.Year }, Format = ExportFormat.Csv,
+            });
+            while (await call.ResponseStream.MoveNext())
+            {
+            }
+        }),
+        // Case exports: coordinators and the ward's own people; never agencies, case workers or auditors.
+        ["ReportService/ExportCases"] = new(["coordinator", "vice-chair/own", "officer/own"], async (c, _) =>
+        {
+            using var call = new ReportService.ReportServiceClient(c).ExportCases(new() { Scope = Ward, Format = ExportFormat.Csv });
+            while (await call.ResponseStream.MoveNext())
+            {
+            }
+        }),
+
         ["CaseService/CreateCase"] = new(CaseWriters, (c, _) => new CaseService.CaseServiceClient(c).CreateCaseAsync(new() { Case = NewCase(), RequestId = Rid() }).ResponseAsync),
         ["CaseService/GetCase"] = new(CaseReaders, (c, s) => new CaseService.CaseServiceClient(c).GetCaseAsync(new() { Name = s.Case }).ResponseAsync),
         ["CaseService/ListCases"] = new(CaseReaders, (c, _) => new CaseService.CaseServiceClient(c).ListCasesAsync(new() { Ward = Ward }).ResponseAsync),
@@ -238,7 +268,7 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
         var rpcs = new[]
             {
                 DirectoryService.Descriptor, CaseService.Descriptor, TaskService.Descriptor, WardService.Descriptor, AuditService.Descriptor,
-                PartnerService.Descriptor, InboxService.Descriptor, ConferenceService.Descriptor, AccountService.Descriptor, CalendarService.Descriptor,
+                PartnerService.Descriptor, InboxService.Descriptor, ConferenceService.Descriptor, AccountService.Descriptor, CalendarService.Descriptor, ReportService.Descriptor,
             }
             .SelectMany(s => s.Methods.Select(m => $"{s.Name}/{m.Name}"))
             .Order()

@@ -41,6 +41,7 @@ public sealed class PlatformClient : IDisposable
         Directory = new DirectoryService.DirectoryServiceClient(invoker);
         Inbox = new InboxService.InboxServiceClient(invoker);
         Partner = new PartnerService.PartnerServiceClient(invoker);
+        Reports = new ReportService.ReportServiceClient(invoker);
         Tasks = new TaskService.TaskServiceClient(invoker);
         Wards = new WardService.WardServiceClient(invoker);
     }
@@ -68,6 +69,9 @@ public sealed class PlatformClient : IDisposable
 
     /// <summary>An agency's feed (a liaison's inbox).</summary>
     public PartnerService.PartnerServiceClient Partner { get; }
+
+    /// <summary>Statistics and exports.</summary>
+    public ReportService.ReportServiceClient Reports { get; }
 
     /// <summary>Referrals and assignments.</summary>
     public TaskService.TaskServiceClient Tasks { get; }

@@ -156,6 +156,14 @@ public sealed partial class ConsoleFormTests(ConsoleFixture fixture) : IClassFix
             await Task.Delay(1000);
         }
         Assert.DoesNotContain("Phường Thanh Khê Đông", await thief.MainTextAsync());
+        // An ended session asks for a new sign-in and then returns to the page the person was on.
+        Assert.Contains("returnUrl=%2Fward", thief.Page.Url);
+        Assert.Contains("Phiên làm việc đã hết hạn", await thief.MainTextAsync());
+        await thief.Page.FillAsync("#username", "thanh-khe-dong-officer");
+        await thief.Page.FillAsync("#password", fixture.Passwords["thanh-khe-dong-officer"]);
+        await thief.SubmitAsync("#username");
+        Assert.EndsWith("/ward", thief.Page.Url);
+        Assert.Contains("Phường Thanh Khê Đông", await thief.MainTextAsync());
     }
 
     private static string Suffix() => new(Guid.NewGuid().ToString("N").Where(char.IsLetter).Take(5).Select(char.ToUpperInvariant).ToArray());

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Coordination.Api.Identity;
+namespace Coordination.Tokens;
 
 /// <summary>
 /// The platform's token signing key: an ECDSA P-256 key in a PEM file, created on first use with

@@ -1,3 +1,11 @@
+using System.Runtime.CompilerServices;
+using Orleans;
+
+[assembly: InternalsVisibleTo("Coordination.Silo")]
+
+// The namespace predates this library: Actor moved here from silo/ so that token issuing needs no
+// reference to the host or the grains. Keeping the namespace keeps every caller, the other branches
+// and the stored grain state (alias coord.Actor) unchanged.
 namespace Coordination.Silo.Common;
 
 /// <summary>
@@ -6,12 +14,27 @@ namespace Coordination.Silo.Common;
 /// <c>agencies/{agency}</c>.
 /// </summary>
 [GenerateSerializer, Alias("coord.Actor")]
-public sealed record Actor(
-    [property: Id(0)] string Principal,
-    [property: Id(1)] string DisplayName,
-    [property: Id(2)] string Role,
-    [property: Id(3)] string Scope)
+public sealed record Actor(string Principal, string DisplayName, string Role, string Scope)
 {
+    // Explicit properties with internal setters: the silo's generated serializer (another assembly,
+    // see InternalsVisibleTo) cannot set init-only properties.
+
+    /// <summary>The user or agency system, <c>users/{user}</c> or <c>agencies/{agency}</c>.</summary>
+    [Id(0)]
+    public string Principal { get; internal set; } = Principal;
+
+    /// <summary>Name shown to people.</summary>
+    [Id(1)]
+    public string DisplayName { get; internal set; } = DisplayName;
+
+    /// <summary>The role, e.g. WARD_OFFICER.</summary>
+    [Id(2)]
+    public string Role { get; internal set; } = Role;
+
+    /// <summary>The jurisdiction: <c>city</c>, <c>wards/{ward}</c> or <c>agencies/{agency}</c>.</summary>
+    [Id(3)]
+    public string Scope { get; internal set; } = Scope;
+
     /// <summary>Role of the city Social Work Centre's coordinators.</summary>
     public const string CentreCoordinator = "CENTRE_COORDINATOR";
     /// <summary>Role of a ward People's Committee vice-chair.</summary>

@@ -3,7 +3,7 @@ using Coordination.Silo.Common;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Coordination.Api.Identity;
+namespace Coordination.Tokens;
 
 /// <summary>Issues the platform's own bearer tokens (JWT, ES256) for people and agency systems.</summary>
 public sealed class TokenIssuer(ECDsaSecurityKey key, string issuer, string audience, TimeProvider time)
