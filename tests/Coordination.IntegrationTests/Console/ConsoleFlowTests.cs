@@ -225,6 +225,51 @@ public sealed partial class ConsoleFlowTests(ConsoleFixture fixture) : IClassFix
         Assert.Contains("Phường Mân Thái", await person.MainTextAsync());
     }
 
+    [Fact]
+    public async Task The_report_page_shows_the_quarter_with_charts_beside_their_tables_and_downloads_the_workbook()
+    {
+        // Some activity this quarter: a case with a task in Mân Thái.
+        var viceChair = new WardService.WardServiceClient(fixture.Platform.As(new("users/man-thai-vice-chair", "Bùi Văn Lộc", "WARD_VICE_CHAIR", "wards/man-thai")));
+        var created = await new CaseService.CaseServiceClient(fixture.Platform.Coordinator).CreateCaseAsync(new CreateCaseRequest
+        {
+            RequestId = Guid.NewGuid().ToString(),
+            Case = new Case
+            {
+                Ward = "wards/man-thai", Source = IntakeSource.HotlineCall, Categories = { CaseCategory.DomesticViolence },
+                Person = new Person { DisplayName = "Đặng Thị Báo Cáo", Sex = Sex.Female, ApproximateAgeYears = 14 },
+            },
+        });
+        await viceChair.AssignTaskAsync(new AssignTaskRequest
+        {
+            Ward = "wards/man-thai", Case = created.Name, Assignee = "agencies/man-thai-womens-union", Title = "Tư vấn gia đình", Instructions = "Gặp gia đình.",
+            DueTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(5)), RequestId = Guid.NewGuid().ToString(),
+        });
+
+        await using var coordinator = await SignIn("coordinator");
+        Assert.Equal(200, await coordinator.GoAsync("/reports"));
+        var page = await coordinator.MainTextAsync();
+        Assert.Matches(@"Toàn thành phố — \d{4}-Q[1-4]", page);
+        Assert.Contains("Thời hạn theo luật", page);
+        Assert.Contains("Định nghĩa các chỉ tiêu", page);
+        Assert.Contains("Bạo lực gia đình", page);
+        Assert.Equal(2, await coordinator.Page.Locator("svg.chart").CountAsync());
+        await coordinator.ShotAsync("18-reports");
+
+        // The workbook downloads through the console (relayed from the platform's export stream).
+        var download = await coordinator.Page.RunAndWaitForDownloadAsync(() => coordinator.Page.ClickAsync("a[href^='/reports/export?'][href$='format=xlsx']"));
+        var path = await download.PathAsync();
+        Assert.EndsWith(".xlsx", download.SuggestedFilename);
+        var bytes = await File.ReadAllBytesAsync(path!);
+        Assert.True(bytes.Length > 1000 && bytes[0] == 'P' && bytes[1] == 'K', "an XLSX is a zip");
+
+        // A ward officer gets their ward's report; asking for the city by URL is the platform's refusal.
+        await using var officer = await SignIn("man-thai-officer");
+        Assert.Equal(200, await officer.GoAsync("/reports"));
+        Assert.Contains("Phường Mân Thái", await officer.MainTextAsync());
+        Assert.Equal(403, await officer.GoAsync("/reports?scope=city"));
+        Assert.Empty(coordinator.Problems);
+    }
+
     [GeneratedRegex(@"/cases/([A-Z]{2}-\d{4}-\d{6})\?done=created")]
     private static partial Regex CaseUrl();
 }
