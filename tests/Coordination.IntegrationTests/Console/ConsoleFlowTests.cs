@@ -1,3 +1,4 @@
+using Coordination.IntegrationTests.Infrastructure;
 using System.Text.RegularExpressions;
 using Coordination.V1;
 using Microsoft.Playwright;
@@ -9,6 +10,7 @@ namespace Coordination.IntegrationTests.Console;
 /// The Da Nang flow through the browser, from a hotline call to the closed loop, and what each
 /// person may reach by typing a URL. Real platform, real console, real Chromium.
 /// </summary>
+[Collection(Lanes.Work)]
 public sealed partial class ConsoleFlowTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture>
 {
     private Task<BrowserSession> SignIn(string username, int width = 1280) =>
@@ -113,6 +115,9 @@ public sealed partial class ConsoleFlowTests(ConsoleFixture fixture) : IClassFix
         Assert.Contains(policeTask.Name["tasks/".Length..], tracker);
         Assert.Contains("Đã khép vòng", tracker);
         await coordinator.ShotAsync("10-tracker");
+        // A switch written as 1 in a typed or bookmarked URL works like a ticked box.
+        Assert.Equal(200, await coordinator.GoAsync("/tasks?overdue=1&review=on"));
+        Assert.Equal(200, await coordinator.GoAsync("/cases?flagged=1"));
         await coordinator.GoAsync("/" + policeTask.Name);
         Assert.Contains("Xác nhận kết quả (khép vòng)", await coordinator.MainTextAsync());
         await coordinator.GoAsync("/conferences");
