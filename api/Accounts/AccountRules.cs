@@ -90,7 +90,17 @@ public readonly record struct LockoutState(int FailedSignIns, DateTimeOffset? Lo
     public LockoutState AfterFailure(DateTimeOffset now, int max, TimeSpan duration)
     {
         var failures = FailedSignIns + 1;
-        return failures >= max ? new LockoutState(0, now + duration) : new LockoutState(failures, LockedUntil);
+        return failures >= max ? new LockoutState(0, WholeSecondAfter(now + duration)) : new LockoutState(failures, LockedUntil);
+    }
+
+    /// <summary>
+    /// The lock's end rounded up to the whole second: people and clients are told the time to the
+    /// second, and a sign-in at the time they were told must not still be refused.
+    /// </summary>
+    private static DateTimeOffset WholeSecondAfter(DateTimeOffset t)
+    {
+        var rest = t.UtcTicks % TimeSpan.TicksPerSecond;
+        return rest == 0 ? t : t.AddTicks(TimeSpan.TicksPerSecond - rest);
     }
 
     /// <summary>After a successful sign-in (or a reset): nothing counted, no lock.</summary>

@@ -91,6 +91,22 @@ public sealed class AccountRulesTests
     }
 
     [Fact]
+    public void The_lock_ends_on_a_whole_second_so_a_sign_in_at_the_second_told_is_not_refused()
+    {
+        var odd = Now.AddMilliseconds(400.5);
+        var state = LockoutState.Clear;
+        for (var i = 0; i < 5; i++)
+        {
+            state = state.AfterFailure(odd, 5, Lock);
+        }
+        // 08:15:00.4005 rounds up to 08:15:01, never down to 08:15:00 (a client told "until 08:15:00"
+        // that tries then would be refused).
+        Assert.Equal(Now + Lock + TimeSpan.FromSeconds(1), state.LockedUntil);
+        Assert.True(state.IsLocked(Now + Lock + TimeSpan.FromMilliseconds(999)));
+        Assert.False(state.IsLocked(Now + Lock + TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
     public void A_success_between_failures_starts_the_count_again()
     {
         var state = LockoutState.Clear.AfterFailure(Now, 5, Lock).AfterFailure(Now, 5, Lock).AfterFailure(Now, 5, Lock);
