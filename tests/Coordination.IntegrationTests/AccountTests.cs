@@ -34,6 +34,7 @@ public sealed class AccountHostFixture : IAsyncLifetime
 }
 
 /// <summary>People's accounts through the real host: sign-in, lockout, sessions, administration.</summary>
+[Collection(Lanes.Work)]
 public sealed class AccountTests(AccountHostFixture fixture) : IClassFixture<AccountHostFixture>
 {
     private static readonly Actor Coordinator = new("users/coordinator", "Lê Thị Thu Hà", Actor.CentreCoordinator, "city");

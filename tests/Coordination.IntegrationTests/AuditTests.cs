@@ -6,6 +6,7 @@ using Task = System.Threading.Tasks.Task;
 
 namespace Coordination.IntegrationTests;
 
+[Collection(Lanes.Work)]
 public sealed class AuditTests(SeededHostFixture fixture) : IClassFixture<SeededHostFixture>
 {
     private static readonly Actor Officer = new("users/hai-chau-1-officer", "Nguyễn Thị Lan", Actor.WardOfficer, "wards/hai-chau-1");

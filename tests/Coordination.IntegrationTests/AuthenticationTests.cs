@@ -8,6 +8,7 @@ using Actor = Coordination.Silo.Common.Actor;
 
 namespace Coordination.IntegrationTests;
 
+[Collection(Lanes.Work)]
 public sealed class AuthenticationTests(SeededHostFixture fixture) : IClassFixture<SeededHostFixture>
 {
     private static readonly Actor Officer = new("users/hai-chau-1-officer", "Nguyễn Thị Lan", Actor.WardOfficer, "wards/hai-chau-1");

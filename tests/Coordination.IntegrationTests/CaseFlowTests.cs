@@ -13,6 +13,7 @@ namespace Coordination.IntegrationTests;
 /// The Da Nang flow end to end through gRPC on a real port against real PostgreSQL, with the host
 /// restarted between steps.
 /// </summary>
+[Collection(Lanes.Work)]
 public sealed class CaseFlowTests : IAsyncLifetime
 {
     private const string Officer = "users/hai-chau-1-officer";

@@ -8,6 +8,7 @@ using Task = System.Threading.Tasks.Task;
 namespace Coordination.IntegrationTests;
 
 /// <summary>The coord CLI, run as an administrator would, against the real host.</summary>
+[Collection(Lanes.Work)]
 public sealed class CliTests(SeededHostFixture fixture) : IClassFixture<SeededHostFixture>
 {
     [Fact]

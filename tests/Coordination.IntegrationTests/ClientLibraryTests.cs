@@ -8,6 +8,7 @@ using Task = System.Threading.Tasks.Task;
 
 namespace Coordination.IntegrationTests;
 
+[Collection(Lanes.Work)]
 public sealed class ClientLibraryTests : IAsyncLifetime
 {
     private const string Police = "agencies/man-thai-police";

@@ -11,6 +11,7 @@ namespace Coordination.IntegrationTests;
 /// plans its regular conference, and the agenda is built at the preparation time — once, even when
 /// every host was down across that time.
 /// </summary>
+[Collection(Lanes.Clocks)]
 public sealed class ConferenceSchedulingTests : IAsyncLifetime
 {
     private static readonly Actor Coordinator = new("users/coordinator", "Lê Thị Thu Hà", Actor.CentreCoordinator, "city");
@@ -47,8 +48,8 @@ public sealed class ConferenceSchedulingTests : IAsyncLifetime
         var dataDir = _host.DataDirectory;
         await _host.StopAsync();
 
-        // Son Trà's conference ~40 s ahead; the agenda is built at that time (0 working days before).
-        var (start, name, settings) = Planned("son-tra", TimeSpan.FromSeconds(40));
+        // Son Trà's conference ~30 s ahead; the agenda is built at that time (0 working days before).
+        var (start, name, settings) = Planned("son-tra", TimeSpan.FromSeconds(30));
         await _host.DisposeAsync();
         _host = await PlatformHost.StartAsync(_db.ConnectionString, dataDir: dataDir, environment: settings);
         var planned = await WaitFor(name, c => c is not null, TimeSpan.FromSeconds(30));
@@ -81,7 +82,7 @@ public sealed class ConferenceSchedulingTests : IAsyncLifetime
         await _host.StopAsync();
         await _host.DisposeAsync();
 
-        var (start, name, settings) = Planned("thanh-khe", TimeSpan.FromSeconds(50));
+        var (start, name, settings) = Planned("thanh-khe", TimeSpan.FromSeconds(35));
         _host = await PlatformHost.StartAsync(_db.ConnectionString, dataDir: dataDir, environment: settings);
         await using var second = await PlatformHost.StartAsync(_db.ConnectionString, dataDir: dataDir, environment: settings);
         Assert.True(DateTimeOffset.UtcNow < start, "The hosts took too long to start for this test's schedule.");

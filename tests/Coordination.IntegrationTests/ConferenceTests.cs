@@ -8,6 +8,7 @@ using Task = System.Threading.Tasks.Task;
 namespace Coordination.IntegrationTests;
 
 /// <summary>Quarterly case conferences through real gRPC on a real host and PostgreSQL.</summary>
+[Collection(Lanes.Work)]
 public sealed class ConferenceTests(SeededHostFixture fixture) : IClassFixture<SeededHostFixture>
 {
     private const string Cluster = "clusters/hai-chau";

@@ -13,6 +13,7 @@ namespace Coordination.IntegrationTests;
 /// calendar, inbox notices as things happen (an emergency, a proposed plan, a rejection, an
 /// outcome), and the task lists of the referral tracker.
 /// </summary>
+[Collection(Lanes.Work)]
 public sealed class ConsoleSupportTests(SeededHostFixture fixture) : IClassFixture<SeededHostFixture>
 {
     private static readonly Actor Coordinator = new("users/coordinator", "Lê Thị Thu Hà", Actor.CentreCoordinator, "city");

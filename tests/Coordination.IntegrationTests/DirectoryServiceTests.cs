@@ -30,6 +30,7 @@ public sealed class SeededHostFixture : IAsyncLifetime
     }
 }
 
+[Collection(Lanes.Work)]
 public sealed class DirectoryServiceTests(SeededHostFixture fixture) : IClassFixture<SeededHostFixture>
 {
     private DirectoryService.DirectoryServiceClient Directory => fixture.Directory;

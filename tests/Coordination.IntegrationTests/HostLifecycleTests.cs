@@ -6,6 +6,7 @@ using Grpc.Core;
 
 namespace Coordination.IntegrationTests;
 
+[Collection(Lanes.Work)]
 public sealed class HostLifecycleTests : IAsyncLifetime
 {
     private TestDatabase _db = null!;
@@ -123,6 +124,7 @@ public sealed class HostLifecycleTests : IAsyncLifetime
     }
 }
 
+[Collection(Lanes.Clocks)]
 public sealed class ReadModelConvergenceTests : IAsyncLifetime
 {
     private TestDatabase _db = null!;

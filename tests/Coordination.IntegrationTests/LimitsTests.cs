@@ -6,6 +6,7 @@ using Task = System.Threading.Tasks.Task;
 
 namespace Coordination.IntegrationTests;
 
+[Collection(Lanes.Work)]
 public sealed class LimitsTests : IAsyncLifetime
 {
     private TestDatabase _db = null!;

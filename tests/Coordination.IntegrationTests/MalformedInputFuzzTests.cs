@@ -17,9 +17,10 @@ namespace Coordination.IntegrationTests;
 /// Malformed input: thousands of bad requests (structured, byte-mutated, hand-written frames,
 /// unknown methods) against a real host over real HTTP/2. Every answer must be a specific status
 /// with its google.rpc details — never INTERNAL or UNKNOWN — and valid calls made in between must
-/// all succeed. COORD_FUZZ_REQUESTS sets the number of bad requests (default 12 000; the long form
+/// all succeed. COORD_FUZZ_REQUESTS sets the number of bad requests (default 5,000; the long form
 /// runs 100 000), COORD_FUZZ_SEED the seed, COORD_FUZZ_REPORT a file for the figures.
 /// </summary>
+[Collection(Lanes.Work)]
 public sealed class MalformedInputFuzzTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Officer = "users/hai-chau-1-officer";
@@ -53,7 +54,7 @@ public sealed class MalformedInputFuzzTests(ITestOutputHelper output) : IAsyncLi
     [Fact]
     public async Task Bad_requests_get_specific_statuses_never_internal_and_valid_calls_keep_working()
     {
-        var requests = int.TryParse(Environment.GetEnvironmentVariable("COORD_FUZZ_REQUESTS"), out var n) ? n : 12_000;
+        var requests = int.TryParse(Environment.GetEnvironmentVariable("COORD_FUZZ_REQUESTS"), out var n) ? n : 5_000;
         var seed = int.TryParse(Environment.GetEnvironmentVariable("COORD_FUZZ_SEED"), out var s) ? s : 20261125;
         var world = await BuildWorld();
         var identities = new[]

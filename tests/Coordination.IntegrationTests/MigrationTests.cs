@@ -4,6 +4,7 @@ using Npgsql;
 
 namespace Coordination.IntegrationTests;
 
+[Collection(Lanes.Work)]
 public sealed class MigrationTests : IAsyncLifetime
 {
     private TestDatabase _db = null!;

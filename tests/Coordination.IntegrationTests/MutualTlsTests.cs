@@ -9,6 +9,7 @@ using Task = System.Threading.Tasks.Task;
 namespace Coordination.IntegrationTests;
 
 /// <summary>An agency system authenticating with a client certificate over TLS instead of a token.</summary>
+[Collection(Lanes.Work)]
 public sealed class MutualTlsTests : IAsyncLifetime
 {
     private TestDatabase _db = null!;

@@ -13,6 +13,7 @@ namespace Coordination.IntegrationTests;
 /// with @grpc/grpc-js, completes a task end to end against the real host with a token from
 /// dev-credentials.json.
 /// </summary>
+[Collection(Lanes.Work)]
 public sealed class NodePartnerTests(SeededHostFixture fixture) : IClassFixture<SeededHostFixture>
 {
     [Fact]

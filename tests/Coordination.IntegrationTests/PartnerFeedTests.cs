@@ -7,6 +7,7 @@ using Task = System.Threading.Tasks.Task;
 
 namespace Coordination.IntegrationTests;
 
+[Collection(Lanes.Work)]
 public sealed class PartnerFeedTests : IAsyncLifetime
 {
     private const string Police = "agencies/hai-chau-1-police";

@@ -11,6 +11,7 @@ using Task = System.Threading.Tasks.Task;
 namespace Coordination.IntegrationTests;
 
 /// <summary>REST for partners that cannot speak gRPC: the same methods as plain HTTP/1.1 + JSON.</summary>
+[Collection(Lanes.Work)]
 public sealed class RestTests(SeededHostFixture fixture) : IClassFixture<SeededHostFixture>
 {
     private const string Police = "agencies/an-hai-bac-police";

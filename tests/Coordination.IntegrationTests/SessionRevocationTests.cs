@@ -7,6 +7,7 @@ using Task = System.Threading.Tasks.Task;
 namespace Coordination.IntegrationTests;
 
 /// <summary>Two hosts of one cluster: a session ended through one is refused by the other within 10 s.</summary>
+[Collection(Lanes.Clocks)]
 public sealed class SessionRevocationTests : IAsyncLifetime
 {
     private TestDatabase _db = null!;

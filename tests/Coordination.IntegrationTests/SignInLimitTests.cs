@@ -7,6 +7,7 @@ using Task = System.Threading.Tasks.Task;
 namespace Coordination.IntegrationTests;
 
 /// <summary>Sign-in attempts are limited per username and per source address (a host with tight limits).</summary>
+[Collection(Lanes.Work)]
 public sealed class SignInLimitTests : IAsyncLifetime
 {
     private TestDatabase _db = null!;

@@ -4,6 +4,7 @@ using Task = System.Threading.Tasks.Task;
 
 namespace Coordination.IntegrationTests;
 
+[Collection(Lanes.Clocks)]
 public sealed class TwoHostClusterTests : IAsyncLifetime
 {
     private TestDatabase _db = null!;

@@ -10,6 +10,7 @@ namespace Coordination.IntegrationTests.Console;
 /// Forms that forgive: a language of one's own, a stale edit that keeps what was typed, a double
 /// submit with one effect, and the sessions: five wrong passwords lock, sign-out ends it.
 /// </summary>
+[Collection(Lanes.Work)]
 public sealed partial class ConsoleFormTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture>
 {
     private Task<BrowserSession> SignIn(string username) =>
@@ -136,6 +137,7 @@ public sealed partial class ConsoleFormTests(ConsoleFixture fixture) : IClassFix
         var cookies = await officer.CookiesAsync();
         await officer.ClickAndWaitAsync("header button:has-text('Đăng xuất')");
         Assert.Contains("/signin?signedOut=1", officer.Page.Url);
+        Assert.Contains("Bạn đã đăng xuất.", await officer.MainTextAsync());
         Assert.Equal(200, await officer.GoAsync("/ward"));
         Assert.Contains("/signin", officer.Page.Url);
 
@@ -158,7 +160,9 @@ public sealed partial class ConsoleFormTests(ConsoleFixture fixture) : IClassFix
         Assert.DoesNotContain("Phường Thanh Khê Đông", await thief.MainTextAsync());
         // An ended session asks for a new sign-in and then returns to the page the person was on.
         Assert.Contains("returnUrl=%2Fward", thief.Page.Url);
-        Assert.Contains("Phiên làm việc đã hết hạn", await thief.MainTextAsync());
+        var expired = await thief.MainTextAsync();
+        Assert.True(expired.Contains("Phiên làm việc đã hết hạn", StringComparison.Ordinal),
+            $"{thief.Page.Url}\n{expired}\nconsole output:\n{fixture.Console.Output[^Math.Min(6000, fixture.Console.Output.Length)..]}");
         await thief.Page.FillAsync("#username", "thanh-khe-dong-officer");
         await thief.Page.FillAsync("#password", fixture.Passwords["thanh-khe-dong-officer"]);
         await thief.SubmitAsync("#username");

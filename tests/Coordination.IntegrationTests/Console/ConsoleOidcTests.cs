@@ -5,6 +5,7 @@ using Task = System.Threading.Tasks.Task;
 namespace Coordination.IntegrationTests.Console;
 
 /// <summary>Sign-in with the city's OpenID Connect provider: its claims map to the platform role and scope.</summary>
+[Collection(Lanes.Work)]
 public sealed class ConsoleOidcTests
 {
     [Fact]

@@ -11,7 +11,7 @@ namespace Coordination.IntegrationTests.Faults;
 /// acknowledged write is there, each task is at its last acknowledged step, nothing is doubled.
 /// Short form in ./test.sh; COORD_LONG_FAULTS=1 for the long form.
 /// </summary>
-[Collection(FaultCollection.Name)]
+[Collection(Lanes.Clocks)]
 public sealed class CrashRecoveryTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private TestDatabase _db = null!;
@@ -77,12 +77,4 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IAsyncLifetim
             await host.DisposeAsync();
         }
     }
-}
-
-/// <summary>The fault tests kill hosts and databases and time recoveries: they run one after another, not side by side.</summary>
-[CollectionDefinition(Name)]
-public sealed class FaultCollection
-{
-    /// <summary>The collection's name.</summary>
-    public const string Name = "faults";
 }

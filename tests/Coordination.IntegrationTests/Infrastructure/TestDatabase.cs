@@ -36,7 +36,10 @@ public sealed class TestDatabase : IAsyncDisposable
             await using var cmd = new NpgsqlCommand($"create database {name}", conn);
             await cmd.ExecuteNonQueryAsync();
         }
-        var cs = new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = false }.ConnectionString;
+        // Pooled, as in production: without a pool every query of a host (Orleans storage, Quartz's
+        // polling, each reminder sweep) forked a new PostgreSQL backend, and with a dozen hosts the
+        // 2-core test machine spent half its time in the kernel. The drop below forces connections off.
+        var cs = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
         return new TestDatabase(admin, name, cs);
     }
 

@@ -1,3 +1,4 @@
+using Coordination.IntegrationTests.Infrastructure;
 using Coordination.V1;
 using Google.Protobuf.WellKnownTypes;
 using Npgsql;
@@ -10,7 +11,7 @@ namespace Coordination.IntegrationTests.Reports;
 /// The report facts the statistics read are written by the real grains: cases and a task taken
 /// through the API this quarter show up in this quarter's figures (the fixture's are of 2026-Q1).
 /// </summary>
-[Collection("reports")]
+[Collection(Lanes.Work)]
 public sealed class ReportFlowTests(ReportFixture fixture)
 {
     private static readonly Actor Officer = new("users/thach-thang-officer", "Phạm Thị Ngọc Ánh", Actor.WardOfficer, "wards/thach-thang");

@@ -10,7 +10,7 @@ namespace Coordination.IntegrationTests.Reports;
 /// Every figure of the first quarter of 2026 checked against the count, share and median worked out
 /// by hand from <see cref="ReportFixture"/>; no figure is asserted only as "not zero".
 /// </summary>
-[Collection("reports")]
+[Collection(Lanes.Work)]
 public sealed class ReportStatisticsTests(ReportFixture fixture)
 {
     private static readonly Actor Coordinator = new("users/coordinator", "Lê Thị Thu Hà", Actor.CentreCoordinator, "city");
