@@ -28,6 +28,8 @@ fi
 say "Building"
 dotnet build api/Coordination.Api.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
 dotnet build clients/Coordination.Console/Coordination.Console.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+# The coord CLI too, so the README's `coord` examples work against this host right away.
+dotnet build clients/Coordination.Cli/Coordination.Cli.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
 HOST=(dotnet api/bin/Release/net10.0/Coordination.Api.dll)
 CONSOLE=(dotnet clients/Coordination.Console/bin/Release/net10.0/coord-console.dll)
 
