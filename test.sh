@@ -46,6 +46,13 @@ GOOGLE_PROTOS="$(dotnet nuget locals global-packages -l | sed 's/^global-package
 mkdir -p protos/google/api && cp "$GOOGLE_PROTOS/annotations.proto" "$GOOGLE_PROTOS/http.proto" protos/google/api/
 (cd protos && npx --yes @bufbuild/buf@1 lint 2>&1 | grep -v 'Unknown user config' || true)
 (cd protos && npx --yes @bufbuild/buf@1 lint >/dev/null 2>&1) || die "buf lint found problems in protos/ (listed above)"
+# Partners already integrated must keep working: the contract may only grow. The baseline is the
+# contract as shipped before issue 12 (git tag contract-v1), committed as a buf image so that a clone
+# without tags checks the same thing.
+say "Checking the contract against contract-v1 (buf breaking)"
+(cd protos && npx --yes @bufbuild/buf@1 breaking --against baseline/contract-v1.binpb 2>&1 | grep -v 'Unknown user config' || true)
+(cd protos && npx --yes @bufbuild/buf@1 breaking --against baseline/contract-v1.binpb >/dev/null 2>&1) \
+  || die "buf breaking: protos/ breaks the shipped contract (listed above); change it additively"
 
 say "Running the tests"
 set +e
