@@ -78,8 +78,9 @@ public sealed record TaskRecord(
     [property: Id(10)] long Version,
     [property: Id(11)] DateTimeOffset CreateTime,
     [property: Id(12)] DateTimeOffset UpdateTime,
-    [property: Id(13)] TaskReasonCode StatusReasonCode = TaskReasonCode.Unspecified,
-    [property: Id(14)] int OutcomeSendBacks = 0)
+    // Ids follow the contract's Task field numbers (25, 26) so that fields other changes add cannot collide.
+    [property: Id(25)] TaskReasonCode StatusReasonCode = TaskReasonCode.Unspecified,
+    [property: Id(26)] int OutcomeSendBacks = 0)
 {
     /// <summary>Whether the task is past due and still open at <paramref name="now"/>.</summary>
     public bool IsOverdue(DateTimeOffset now) => TaskStateMachine.IsOpen(Status) && Spec.DueTime < now;

@@ -194,12 +194,22 @@ public sealed class ClosedLoopTests(SeededHostFixture fixture) : IClassFixture<S
     }
 
     [Fact]
-    public async Task The_node_sample_gets_past_every_event_type_and_completes_with_an_outcome_code_and_its_reference()
+    public async Task The_node_sample_gets_past_every_event_type_and_completes_an_outcome_sent_back_with_a_code_and_its_reference()
     {
         var viceChair = ViceChair("hai-chau-1", "Trần Văn Bình");
         const string police = "agencies/hai-chau-1-police";
         var last = await FillFeed(viceChair, police, "hai-chau-1");
+        // A task the police completed (by another of its systems) and whose outcome the ward sends
+        // back: the sample's accept is refused, then it works on and completes again.
         var fresh = await Assign(viceChair, police, "Xác minh tin báo mới");
+        var byHand = Tasks(System(police));
+        await byHand.AcceptTaskAsync(new AcceptTaskRequest { Name = fresh.Name, RequestId = NewId() });
+        await byHand.StartTaskAsync(new StartTaskRequest { Name = fresh.Name, RequestId = NewId() });
+        await byHand.CompleteTaskAsync(new CompleteTaskRequest { Name = fresh.Name, RequestId = NewId(), Outcome = Outcome(TaskOutcomeCode.Other, "") });
+        await Tasks(viceChair).ReviewOutcomeAsync(new ReviewOutcomeRequest
+        {
+            Name = fresh.Name, Action = OutcomeReviewAction.SendBack, Comment = "Thiếu biên bản xác minh", RequestId = NewId(),
+        });
 
         var psi = new ProcessStartInfo("node",
         [
@@ -221,19 +231,22 @@ public sealed class ClosedLoopTests(SeededHostFixture fixture) : IClassFixture<S
         Assert.True(node.ExitCode == 0, $"node partner exited {node.ExitCode}:\n{output}\n{await stderr}");
         using var summary = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
         Assert.Equal(fresh.Name, summary.RootElement.GetProperty("task").GetString());
-        Assert.Equal(last + 1, summary.RootElement.GetProperty("ackedSequence").GetInt64());
-        // The cancelled, the reassigned and the completed task: each refused once, logged, passed.
-        Assert.Equal(3, output.Split('\n').Count(l => l.Contains("AcceptTask", StringComparison.Ordinal) && l.Contains("refused (FAILED_PRECONDITION)", StringComparison.Ordinal)));
+        Assert.Equal(last + 2, summary.RootElement.GetProperty("ackedSequence").GetInt64());
+        // The cancelled, the reassigned and the two completed tasks: each refused once, logged, passed.
+        Assert.Equal(4, output.Split('\n').Count(l => l.Contains("AcceptTask", StringComparison.Ordinal) && l.Contains("refused (FAILED_PRECONDITION)", StringComparison.Ordinal)));
         Assert.Contains("of unknown type 99: skipped", output);
         Assert.Contains("conference clusters/hai-chau/conferences/", output);
         Assert.DoesNotContain("stream interrupted", output);
+        Assert.Contains("sent back: Kết quả bị gửi lại / outcome sent back: Thiếu biên bản xác minh", output);
 
         var final = await Tasks(viceChair).GetTaskAsync(new GetTaskRequest { Name = fresh.Name });
         Assert.Equal(Coordination.V1.TaskStatus.Completed, final.Status);
         Assert.Equal(TaskOutcomeCode.ServiceProvided, final.Outcome.OutcomeCode);
         Assert.StartsWith("CA-HC1/", final.Outcome.PartnerReference);
+        Assert.Equal(1, final.OutcomeSendBacks);
+        Assert.False(final.OutcomeReviewed);
         var acked = await new PartnerService.PartnerServiceClient(fixture.Host.As(System(police))).ListEventsAsync(new ListEventsRequest { Agency = police });
-        Assert.Equal(last + 1, acked.AckedSequence);
+        Assert.Equal(last + 2, acked.AckedSequence);
     }
 
     [Fact]
