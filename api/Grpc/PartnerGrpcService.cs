@@ -72,6 +72,10 @@ public sealed class PartnerGrpcService(FeedStore feed, TimeProvider time, IHostA
             Time = Timestamp.FromDateTimeOffset(e.Time),
             Task = e.Task?.ToMessage(time.GetUtcNow()),
             Detail = e.Detail,
+            // The event holds the task as it was: its last history entry is the review, if one caused it.
+            ReviewAction = e.Task?.History is [.., { Action: "OUTCOME_SENT_BACK" }] ? OutcomeReviewAction.SendBack
+                : e.Task?.History is [.., { Action: "OUTCOME_REVIEWED" }] ? OutcomeReviewAction.Accept
+                : OutcomeReviewAction.Unspecified,
         };
         if (e.Item is { } item)
         {

@@ -119,7 +119,7 @@ public sealed class TaskGrpcService(IGrainFactory grains, ReadModelStore readMod
 
     /// <inheritdoc/>
     public override Task<V1Task> RejectTask(RejectTaskRequest request, ServerCallContext context) =>
-        Apply(request.Name, request.RequestId, TaskAction.Reject, request.Reason, context, "reason");
+        Apply(request.Name, request.RequestId, TaskAction.Reject, request.Reason, context, "reason", request.ReasonCode);
 
     /// <inheritdoc/>
     public override Task<V1Task> StartTask(StartTaskRequest request, ServerCallContext context) =>
@@ -135,15 +135,23 @@ public sealed class TaskGrpcService(IGrainFactory grains, ReadModelStore readMod
 
     /// <inheritdoc/>
     public override Task<V1Task> FailTask(FailTaskRequest request, ServerCallContext context) =>
-        Apply(request.Name, request.RequestId, TaskAction.Fail, request.Reason, context, "reason");
+        Apply(request.Name, request.RequestId, TaskAction.Fail, request.Reason, context, "reason", request.ReasonCode);
 
     /// <inheritdoc/>
     public override Task<V1Task> CancelTask(CancelTaskRequest request, ServerCallContext context) =>
         Apply(request.Name, request.RequestId, TaskAction.Cancel, request.Reason, context, "reason");
 
     /// <inheritdoc/>
-    public override Task<V1Task> ReviewOutcome(ReviewOutcomeRequest request, ServerCallContext context) =>
-        Apply(request.Name, request.RequestId, TaskAction.ReviewOutcome, request.Comment, context, "comment");
+    public override Task<V1Task> ReviewOutcome(ReviewOutcomeRequest request, ServerCallContext context)
+    {
+        // No action means accept: callers from before send-back existed keep working unchanged.
+        if (request.Action is not (OutcomeReviewAction.Unspecified or OutcomeReviewAction.Accept or OutcomeReviewAction.SendBack))
+        {
+            throw new InvalidArgumentException("action", "Unknown review action / hành động xem xét không hợp lệ.");
+        }
+        var action = request.Action == OutcomeReviewAction.SendBack ? TaskAction.SendBackOutcome : TaskAction.ReviewOutcome;
+        return Apply(request.Name, request.RequestId, action, request.Comment, context, "comment");
+    }
 
     /// <inheritdoc/>
     public override Task<V1Task> AddTaskComment(AddTaskCommentRequest request, ServerCallContext context) =>
@@ -163,6 +171,8 @@ public sealed class TaskGrpcService(IGrainFactory grains, ReadModelStore readMod
         {
             v.Required("outcome.actions_taken", o.ActionsTaken, MaxText);
             v.Required("outcome.result", o.Result, MaxText);
+            v.Enum("outcome.outcome_code", o.OutcomeCode, required: false);
+            v.MaxLength("outcome.partner_reference", o.PartnerReference, 100);
             if (o.FollowUpNeeded)
             {
                 v.Required("outcome.follow_up", o.FollowUp, MaxText);
@@ -177,9 +187,9 @@ public sealed class TaskGrpcService(IGrainFactory grains, ReadModelStore readMod
         await Writable(id!, call.Actor);
         var outcome = new Silo.Tasks.OutcomeReport(
             Text.Normalize(request.Outcome!.ActionsTaken), Text.Normalize(request.Outcome.Result),
-            request.Outcome.FollowUpNeeded, Text.Normalize(request.Outcome.FollowUp));
-        return Map(await grains.GetGrain<ITaskGrain>(id!).Apply(
-            TaskAction.Complete, outcome.Result, outcome, call));
+            request.Outcome.FollowUpNeeded, Text.Normalize(request.Outcome.FollowUp),
+            (Silo.Tasks.TaskOutcomeCode)(int)request.Outcome.OutcomeCode, Text.Normalize(request.Outcome.PartnerReference));
+        return Map(await grains.GetGrain<ITaskGrain>(id!).Apply(new TaskStep(TaskAction.Complete, outcome.Result, outcome), call));
     }
 
     /// <inheritdoc/>
@@ -201,13 +211,17 @@ public sealed class TaskGrpcService(IGrainFactory grains, ReadModelStore readMod
             id!, assignee!, request.DueTime?.ToDateTimeOffset(), Text.Normalize(request.Reason), call));
     }
 
-    private async Task<V1Task> Apply(string name, string requestId, TaskAction action, string text, ServerCallContext context, string textField)
+    private async Task<V1Task> Apply(string name, string requestId, TaskAction action, string text, ServerCallContext context, string textField,
+        Coordination.V1.TaskReasonCode reasonCode = Coordination.V1.TaskReasonCode.Unspecified)
     {
         var v = new RequestValidation();
         var id = v.ServerId("name", name, "tasks");
         v.RequestId("request_id", requestId);
-        // Which steps need a reason is the state machine's rule; the field name is the request's.
-        if (TaskStateMachine.NeedsReason(action))
+        v.Enum("reason_code", reasonCode, required: false);
+        var code = (Silo.Tasks.TaskReasonCode)(int)reasonCode;
+        // Which steps need a reason is the state machine's rule (a coded rejection or failure may
+        // go without words, OTHER may not); the field name is the request's.
+        if (TaskCodes.NeedsText(action, code))
         {
             v.Required(textField, text, MaxText);
         }
@@ -218,7 +232,7 @@ public sealed class TaskGrpcService(IGrainFactory grains, ReadModelStore readMod
         v.ThrowIfAny();
         var call = CallContexts.For(context, requestId);
         await Writable(id!, call.Actor);
-        return Map(await grains.GetGrain<ITaskGrain>(id!).Apply(action, Text.Normalize(text), null, call));
+        return Map(await grains.GetGrain<ITaskGrain>(id!).Apply(new TaskStep(action, Text.Normalize(text), null, code), call));
     }
 
     /// <summary>The task, if the caller may read it (NOT_FOUND only for callers who see the whole city).</summary>

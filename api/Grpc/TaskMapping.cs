@@ -38,7 +38,12 @@ public static class TaskMapping
                 }
                 : null,
             Outcome = r.Outcome is { } o
-                ? new V1.OutcomeReport { ActionsTaken = o.ActionsTaken, Result = o.Result, FollowUpNeeded = o.FollowUpNeeded, FollowUp = o.FollowUp }
+                ? new V1.OutcomeReport
+                {
+                    ActionsTaken = o.ActionsTaken, Result = o.Result, FollowUpNeeded = o.FollowUpNeeded, FollowUp = o.FollowUp,
+                    // Outcomes stored before codes existed have no reference (null after deserialisation).
+                    OutcomeCode = (V1.TaskOutcomeCode)(int)o.OutcomeCode, PartnerReference = o.PartnerReference ?? "",
+                }
                 : null,
             StatusReason = r.StatusReason,
             OutcomeReviewed = r.OutcomeReviewed,
@@ -49,6 +54,8 @@ public static class TaskMapping
             CreateTime = r.CreateTime.ToTimestamp(),
             UpdateTime = r.UpdateTime.ToTimestamp(),
             Conference = CommonMapping.Named("clusters", s.Conference.Replace("/", "/conferences/", StringComparison.Ordinal)),
+            StatusReasonCode = (V1.TaskReasonCode)(int)r.StatusReasonCode,
+            OutcomeSendBacks = r.OutcomeSendBacks,
         };
         m.History.AddRange(r.History.Select(e => new V1.TaskEvent
         {
@@ -57,6 +64,8 @@ public static class TaskMapping
             Action = e.Action,
             Status = (V1.TaskStatus)(int)e.Status,
             Text = e.Text,
+            ReasonCode = (V1.TaskReasonCode)(int)e.ReasonCode,
+            OutcomeCode = (V1.TaskOutcomeCode)(int)e.OutcomeCode,
         }));
         return m;
     }

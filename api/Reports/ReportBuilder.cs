@@ -187,6 +187,17 @@ public static class ReportBuilder
             .OrderByDescending(r => r.Count).ThenBy(r => r.Reason, StringComparer.Ordinal)
             .Select(r => (r.Reason, r.Reason.Length == 0 ? "(không ghi lý do)" : r.Reason, r.Count));
         f.RejectedByReason = Rows("tasks.rejected_by_reason", t.Rejected, reasons);
+        var codes = data.TaskCodes.Where(c => c.AgencyId == agency && (agency is not null || c.Kind == kind)).ToList();
+        IEnumerable<(string, string, long)> Coded(int status, string enumName, Func<int, string> label) => codes
+            .Where(c => c.FinalStatus == status).OrderBy(c => c.Code)
+            .Select(c => (TasksReflection.Descriptor.FindTypeByName<Google.Protobuf.Reflection.EnumDescriptor>(enumName)
+                .FindValueByNumber(c.Code)?.Name ?? c.Code.ToString(System.Globalization.CultureInfo.InvariantCulture), label(c.Code), c.Count));
+        f.RejectedByReasonCode = Rows("tasks.rejected_by_reason_code", t.Rejected,
+            Coded(4, "TaskReasonCode", c => Silo.Tasks.TaskCodes.VietnameseLabel((Silo.Tasks.TaskReasonCode)c)));
+        f.FailedByReasonCode = Rows("tasks.failed_by_reason_code", t.Failed,
+            Coded(8, "TaskReasonCode", c => Silo.Tasks.TaskCodes.VietnameseLabel((Silo.Tasks.TaskReasonCode)c)));
+        f.CompletedByOutcomeCode = Rows("tasks.completed_by_outcome_code", t.Completed,
+            Coded(7, "TaskOutcomeCode", c => Silo.Tasks.TaskCodes.VietnameseLabel((Silo.Tasks.TaskOutcomeCode)c)));
         return f;
     }
 

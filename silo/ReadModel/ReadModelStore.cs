@@ -86,15 +86,16 @@ public sealed class ReadModelStore(NpgsqlDataSource db)
     private Task UpsertTaskAsync(TaskRecord r, TaskMilestones m) => ExecuteAsync(
         """
         insert into rm_tasks as t (id, version, kind, status, case_id, ward_id, assignee_id, due_time, is_open, awaiting_review, doc, updated_at,
-            create_time, accepted_at, final_at, reviewed_at, reject_reason, conference_id)
+            create_time, accepted_at, final_at, reviewed_at, reject_reason, conference_id, reason_code, outcome_code)
         values (@id, @version, @kind, @status, @case, @ward, @assignee, @due, @open, @review, @doc, now(),
-            @created, @accepted, @final, @reviewed, @reason, @conference)
+            @created, @accepted, @final, @reviewed, @reason, @conference, @reason_code, @outcome_code)
         on conflict (id) do update set version = excluded.version, kind = excluded.kind, status = excluded.status,
             case_id = excluded.case_id, ward_id = excluded.ward_id, assignee_id = excluded.assignee_id,
             due_time = excluded.due_time, is_open = excluded.is_open, awaiting_review = excluded.awaiting_review,
             doc = excluded.doc, updated_at = now(),
             create_time = excluded.create_time, accepted_at = excluded.accepted_at, final_at = excluded.final_at,
-            reviewed_at = excluded.reviewed_at, reject_reason = excluded.reject_reason, conference_id = excluded.conference_id
+            reviewed_at = excluded.reviewed_at, reject_reason = excluded.reject_reason, conference_id = excluded.conference_id,
+            reason_code = excluded.reason_code, outcome_code = excluded.outcome_code
         where t.version < excluded.version
         """,
         P("id", r.Id), P("version", r.Version), P("kind", (int)r.Spec.Kind), P("status", (int)r.Status),
@@ -102,7 +103,8 @@ public sealed class ReadModelStore(NpgsqlDataSource db)
         P("due", r.Spec.DueTime), P("open", TaskStateMachine.IsOpen(r.Status)), P("review", r.AwaitsReview), Doc(r),
         P("created", r.CreateTime), P("accepted", m.AcceptedAt, NpgsqlDbType.TimestampTz),
         P("final", m.FinalAt, NpgsqlDbType.TimestampTz), P("reviewed", m.ReviewedAt, NpgsqlDbType.TimestampTz),
-        P("reason", m.RejectReason), P("conference", r.Spec.Conference));
+        P("reason", m.RejectReason), P("conference", r.Spec.Conference),
+        P("reason_code", (int)r.StatusReasonCode), P("outcome_code", (int)(r.Outcome?.OutcomeCode ?? TaskOutcomeCode.Unspecified)));
 
     /// <summary>Wards ordered by id, after <paramref name="afterId"/>, optionally of one cluster.</summary>
     public Task<IReadOnlyList<WardRecord>> ListWardsAsync(string? clusterId, string afterId, int limit, CancellationToken ct) =>

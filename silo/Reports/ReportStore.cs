@@ -41,6 +41,12 @@ public sealed record TaskAggregate(
 /// <summary>Rejections of one group by reason.</summary>
 public sealed record ReasonCount(string? AgencyId, int? Kind, string Reason, long Count);
 
+/// <summary>
+/// Finished tasks of one group by code: reason codes of rejected (4) and failed (8) tasks, outcome
+/// codes of completed (7) ones.
+/// </summary>
+public sealed record CodeCount(string? AgencyId, int? Kind, int FinalStatus, int Code, long Count);
+
 /// <summary>Conference figures of one cluster.</summary>
 public sealed record ConferenceAggregate(string ClusterId, long Held, long CasesDiscussed, long Decisions, long DecisionsCompletedOnTime);
 
@@ -60,6 +66,8 @@ public sealed class ReportData
     public List<TaskAggregate> Tasks { get; } = [];
     /// <summary>Rejections by reason, per agency, per kind, and in all.</summary>
     public List<ReasonCount> RejectReasons { get; } = [];
+    /// <summary>Rejected and failed tasks by reason code, completed ones by outcome code, per agency, per kind, and in all.</summary>
+    public List<CodeCount> TaskCodes { get; } = [];
     /// <summary>Conference figures per cluster.</summary>
     public List<ConferenceAggregate> Conferences { get; } = [];
     /// <summary>Milliseconds each section's queries took (for the log and the benchmark).</summary>
@@ -255,7 +263,7 @@ public sealed class ReportStore(NpgsqlDataSource db)
             t.accepted_at < @asof as accepted,
             case when t.final_at < @asof then t.status else 0 end as final_status,
             t.final_at < @asof as finished,
-            t.final_at, t.accepted_at, t.reviewed_at < @asof as reviewed, t.reject_reason
+            t.final_at, t.accepted_at, t.reviewed_at < @asof as reviewed, t.reject_reason, t.reason_code, t.outcome_code
         from rm_tasks t
         join rm_agencies a on a.id = t.assignee_id
         where t.create_time >= @start and t.create_time < @end and t.create_time < @asof
@@ -312,6 +320,26 @@ public sealed class ReportStore(NpgsqlDataSource db)
                 data.RejectReasons.Add(new ReasonCount(
                     reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt32(1),
                     reader.GetString(2), reader.GetInt64(3)));
+            }
+        }
+        // Why referrals fail and what came of them: the codes agencies gave (0 when they gave none).
+        await using (var cmd = Command(conn, $"""
+            with t as materialized ({TaskRows}),
+            c as (select t.assignee_id, t.kind, t.final_status,
+                    case when t.final_status = 7 then t.outcome_code else t.reason_code end as code
+                from t where t.final_status in (4, 7, 8))
+            select case when grouping(c.assignee_id) = 0 then c.assignee_id end, case when grouping(c.kind) = 0 then c.kind end,
+                c.final_status, c.code, count(*)
+            from c
+            group by grouping sets ((c.assignee_id, c.kind, c.final_status, c.code), (c.kind, c.final_status, c.code), (c.final_status, c.code))
+            """, q))
+        {
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                data.TaskCodes.Add(new CodeCount(
+                    reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt32(1),
+                    reader.GetInt32(2), reader.GetInt32(3), reader.GetInt64(4)));
             }
         }
     }

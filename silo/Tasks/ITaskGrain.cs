@@ -18,7 +18,7 @@ public interface ITaskGrain : IGrainWithStringKey
     /// FailedPreconditionException naming the current status; a retried request changes nothing.
     /// </summary>
     [Alias("Apply")]
-    Task<TaskRecord> Apply(TaskAction action, string text, OutcomeReport? outcome, CallContext call);
+    Task<TaskRecord> Apply(TaskStep step, CallContext call);
 
     /// <summary>
     /// Sends the task to another agency: creates <paramref name="newTaskId"/> for

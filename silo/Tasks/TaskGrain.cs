@@ -109,7 +109,7 @@ public sealed class TaskGrain : Grain, ITaskGrain
         return await Save();
     }
 
-    async Task<TaskRecord> ITaskGrain.Apply(TaskAction action, string text, OutcomeReport? outcome, CallContext call)
+    async Task<TaskRecord> ITaskGrain.Apply(TaskStep step, CallContext call)
     {
         await _sync.FlushAsync();
         var r = _state.State.Record ?? throw new NotFoundException(Name);
@@ -117,29 +117,50 @@ public sealed class TaskGrain : Grain, ITaskGrain
         {
             return r;
         }
+        var (action, text, outcome) = (step.Action, step.Text, step.Outcome);
+        var code = TaskCodes.TakesReasonCode(action) ? step.ReasonCode : TaskReasonCode.Unspecified;
         var next = Authorize(r, action, call.Actor);
-        if (action == TaskAction.ReviewOutcome && r.OutcomeReviewed)
+        if (action is TaskAction.ReviewOutcome or TaskAction.SendBackOutcome && r.OutcomeReviewed)
         {
             throw new FailedPreconditionException("OUTCOME_ALREADY_REVIEWED", $"The outcome of {Name} was already reviewed / kết quả đã được xem xét.");
         }
-        if (TaskStateMachine.NeedsReason(action) && string.IsNullOrWhiteSpace(text))
+        if (!TaskCodes.IsKnown(code))
         {
-            throw new InvalidArgumentException("reason", "Required: say why / cần nêu lý do.");
+            throw new InvalidArgumentException("reason_code", "Unknown reason code / mã lý do không hợp lệ.");
+        }
+        if (TaskCodes.NeedsText(action, code) && string.IsNullOrWhiteSpace(text))
+        {
+            throw action == TaskAction.SendBackOutcome
+                ? new InvalidArgumentException("comment", "Required: say what is missing / cần nêu lý do gửi lại.")
+                : new InvalidArgumentException("reason", "Required: say why / cần nêu lý do.");
         }
         if (action == TaskAction.Complete && outcome is null)
         {
             throw new InvalidArgumentException("outcome", "Required: what was done and the result / cần báo cáo kết quả.");
         }
-        var reason = action is TaskAction.Reject or TaskAction.Hold or TaskAction.Fail or TaskAction.Cancel ? text : r.StatusReason;
+        if (action == TaskAction.SendBackOutcome && r.Spec.CaseId.Length > 0
+            && await GrainFactory.GetGrain<ICaseGrain>(r.Spec.CaseId).GetTaskContext() is { Open: false })
+        {
+            throw new FailedPreconditionException("CASE_CLOSED", $"cases/{r.Spec.CaseId} is closed: the outcome cannot be sent back / hồ sơ đã đóng.");
+        }
+        if (TaskCodes.TakesReasonCode(action))
+        {
+            text = TaskCodes.ReasonText(text, code);
+        }
+        var reason = action is TaskAction.Reject or TaskAction.Hold or TaskAction.Fail or TaskAction.Cancel or TaskAction.SendBackOutcome ? text : r.StatusReason;
+        var now = _time.GetUtcNow();
         _state.State.Record = r with
         {
             Status = next,
             StatusReason = next == r.Status && action != TaskAction.Hold ? r.StatusReason : reason,
+            StatusReasonCode = TaskCodes.TakesReasonCode(action) ? code : r.StatusReasonCode,
             Outcome = action == TaskAction.Complete ? outcome : r.Outcome,
             OutcomeReviewed = r.OutcomeReviewed || action == TaskAction.ReviewOutcome,
-            History = [.. r.History, new TaskEvent(_time.GetUtcNow(), call.Actor, EventName(action), next, text, call.Method)],
+            OutcomeSendBacks = r.OutcomeSendBacks + (action == TaskAction.SendBackOutcome ? 1 : 0),
+            History = [.. r.History, new TaskEvent(now, call.Actor, EventName(action), next, text, call.Method, code,
+                action == TaskAction.Complete ? outcome!.OutcomeCode : TaskOutcomeCode.Unspecified)],
             Version = r.Version + 1,
-            UpdateTime = _time.GetUtcNow(),
+            UpdateTime = now,
         };
         _state.State.Requests.Remember(call.RequestId, _state.State.Record.Version);
         return await Save();
@@ -287,6 +308,7 @@ public sealed class TaskGrain : Grain, ITaskGrain
         TaskAction.Cancel => "CANCELLED",
         TaskAction.Reassign => "REASSIGNED",
         TaskAction.ReviewOutcome => "OUTCOME_REVIEWED",
+        TaskAction.SendBackOutcome => "OUTCOME_SENT_BACK",
         _ => "COMMENT",
     };
 

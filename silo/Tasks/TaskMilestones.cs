@@ -18,6 +18,11 @@ public sealed record TaskMilestones(DateTimeOffset? AcceptedAt, DateTimeOffset? 
             {
                 final = e.Time;
             }
+            else if (!TaskStateMachine.IsFinal(e.Status))
+            {
+                // An outcome sent back reopens the task: it is final again only when completed again.
+                final = null;
+            }
             if (e.Action == "OUTCOME_REVIEWED")
             {
                 reviewed ??= e.Time;

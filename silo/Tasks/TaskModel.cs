@@ -82,6 +82,8 @@ public enum TaskAction
     ReviewOutcome,
     /// <summary>Anyone involved comments.</summary>
     Comment,
+    /// <summary>Assigner sends a completed outcome back to the agency, with a comment (→ IN_PROGRESS).</summary>
+    SendBackOutcome,
 }
 
 /// <summary>Which party may take an action.</summary>

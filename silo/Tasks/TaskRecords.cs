@@ -27,7 +27,9 @@ public sealed record OutcomeReport(
     [property: Id(0)] string ActionsTaken,
     [property: Id(1)] string Result,
     [property: Id(2)] bool FollowUpNeeded,
-    [property: Id(3)] string FollowUp);
+    [property: Id(3)] string FollowUp,
+    [property: Id(4)] TaskOutcomeCode OutcomeCode = TaskOutcomeCode.Unspecified,
+    [property: Id(5)] string PartnerReference = "");
 
 /// <summary>One entry of a task's history.</summary>
 [GenerateSerializer, Alias("coord.TaskEvent")]
@@ -37,7 +39,9 @@ public sealed record TaskEvent(
     [property: Id(2)] string Action,
     [property: Id(3)] TaskStatus Status,
     [property: Id(4)] string Text,
-    [property: Id(5)] string Method);
+    [property: Id(5)] string Method,
+    [property: Id(6)] TaskReasonCode ReasonCode = TaskReasonCode.Unspecified,
+    [property: Id(7)] TaskOutcomeCode OutcomeCode = TaskOutcomeCode.Unspecified);
 
 /// <summary>What a new task is: everything its creator decides.</summary>
 [GenerateSerializer, Alias("coord.TaskSpec")]
@@ -73,7 +77,10 @@ public sealed record TaskRecord(
     [property: Id(9)] TaskEvent[] History,
     [property: Id(10)] long Version,
     [property: Id(11)] DateTimeOffset CreateTime,
-    [property: Id(12)] DateTimeOffset UpdateTime)
+    [property: Id(12)] DateTimeOffset UpdateTime,
+    // Ids follow the contract's Task field numbers (25, 26) so that fields other changes add cannot collide.
+    [property: Id(25)] TaskReasonCode StatusReasonCode = TaskReasonCode.Unspecified,
+    [property: Id(26)] int OutcomeSendBacks = 0)
 {
     /// <summary>Whether the task is past due and still open at <paramref name="now"/>.</summary>
     public bool IsOverdue(DateTimeOffset now) => TaskStateMachine.IsOpen(Status) && Spec.DueTime < now;

@@ -19,7 +19,7 @@ public static class TaskStateMachine
     /// <summary>Who may take <paramref name="action"/>.</summary>
     public static TaskParty PartyFor(TaskAction action) => action switch
     {
-        TaskAction.Cancel or TaskAction.Reassign or TaskAction.ReviewOutcome => TaskParty.Assigner,
+        TaskAction.Cancel or TaskAction.Reassign or TaskAction.ReviewOutcome or TaskAction.SendBackOutcome => TaskParty.Assigner,
         TaskAction.Comment => TaskParty.Either,
         _ => TaskParty.Assignee,
     };
@@ -27,12 +27,14 @@ public static class TaskStateMachine
     /// <summary>Whether the action needs a reason (or text).</summary>
     public static bool NeedsReason(TaskAction action) =>
         action is TaskAction.Reject or TaskAction.Hold or TaskAction.Fail or TaskAction.Cancel or TaskAction.Reassign
-            or TaskAction.ReportProgress or TaskAction.Comment;
+            or TaskAction.ReportProgress or TaskAction.Comment or TaskAction.SendBackOutcome;
 
     /// <summary>
     /// The status after <paramref name="action"/> in <paramref name="from"/>, or null when the
     /// transition is illegal. Comment keeps the status; ReviewOutcome needs a completed or failed task
     /// (a failure report is an outcome too: the assigner acknowledges it, or reassigns the task).
+    /// Only a completed outcome can be sent back (the agency works on and completes again); a
+    /// failure is acknowledged or reassigned, never sent back: the agency already said it cannot.
     /// </summary>
     public static TaskStatus? Next(TaskStatus from, TaskAction action) => (from, action) switch
     {
@@ -50,6 +52,7 @@ public static class TaskStateMachine
         (_, TaskAction.Reassign) when IsOpen(from) => TaskStatus.Cancelled,
         (TaskStatus.Rejected or TaskStatus.Failed, TaskAction.Reassign) => from,
         (TaskStatus.Completed or TaskStatus.Failed, TaskAction.ReviewOutcome) => from,
+        (TaskStatus.Completed, TaskAction.SendBackOutcome) => TaskStatus.InProgress,
         (_, TaskAction.Comment) when from != TaskStatus.Unspecified => from,
         _ => null,
     };

@@ -52,6 +52,10 @@ public sealed class NodePartnerTests(SeededHostFixture fixture) : IClassFixture<
         var final = await new TaskService.TaskServiceClient(fixture.Host.As(viceChair)).GetTaskAsync(new GetTaskRequest { Name = task.Name });
         Assert.Equal(Coordination.V1.TaskStatus.Completed, final.Status);
         Assert.Equal("Trẻ an toàn", final.Outcome.Result);
+        // The sample codes its outcome and gives its own case number, which the requester sees.
+        Assert.Equal(TaskOutcomeCode.ServiceProvided, final.Outcome.OutcomeCode);
+        Assert.Equal(final.Outcome.PartnerReference, summary.RootElement.GetProperty("partnerReference").GetString());
+        Assert.StartsWith("CA-HC1/", final.Outcome.PartnerReference);
         Assert.Contains(final.History, e => e.Action == "PROGRESS" && e.Actor.Principal == "agencies/thach-thang-police");
     }
 

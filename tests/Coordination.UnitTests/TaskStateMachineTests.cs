@@ -39,6 +39,8 @@ public sealed class TaskStateMachineTests
         [(TaskStatus.Completed, TaskAction.ReviewOutcome)] = TaskStatus.Completed,
         // A failure report is an outcome the assigner acknowledges (or reassigns the task).
         [(TaskStatus.Failed, TaskAction.ReviewOutcome)] = TaskStatus.Failed,
+        // Only a completed outcome is sent back: the agency works on (IN_PROGRESS) and completes again.
+        [(TaskStatus.Completed, TaskAction.SendBackOutcome)] = TaskStatus.InProgress,
         [(TaskStatus.Requested, TaskAction.Comment)] = TaskStatus.Requested,
         [(TaskStatus.Received, TaskAction.Comment)] = TaskStatus.Received,
         [(TaskStatus.Accepted, TaskAction.Comment)] = TaskStatus.Accepted,
@@ -73,12 +75,12 @@ public sealed class TaskStateMachineTests
     }
 
     [Fact]
-    public void Final_statuses_allow_nothing_but_comments_reviews_and_reassigning_a_refusal()
+    public void Final_statuses_allow_nothing_but_comments_reviews_sending_back_and_reassigning_a_refusal()
     {
         foreach (var s in Enum.GetValues<TaskStatus>().Where(TaskStateMachine.IsFinal))
         {
             var allowed = Enum.GetValues<TaskAction>().Where(a => TaskStateMachine.Next(s, a) is not null).ToHashSet();
-            Assert.Subset(new HashSet<TaskAction> { TaskAction.Comment, TaskAction.ReviewOutcome, TaskAction.Reassign }, allowed);
+            Assert.Subset(new HashSet<TaskAction> { TaskAction.Comment, TaskAction.ReviewOutcome, TaskAction.SendBackOutcome, TaskAction.Reassign }, allowed);
         }
     }
 
@@ -88,6 +90,7 @@ public sealed class TaskStateMachineTests
         Assert.Equal(TaskParty.Assigner, TaskStateMachine.PartyFor(TaskAction.Cancel));
         Assert.Equal(TaskParty.Assigner, TaskStateMachine.PartyFor(TaskAction.Reassign));
         Assert.Equal(TaskParty.Assigner, TaskStateMachine.PartyFor(TaskAction.ReviewOutcome));
+        Assert.Equal(TaskParty.Assigner, TaskStateMachine.PartyFor(TaskAction.SendBackOutcome));
         Assert.Equal(TaskParty.Either, TaskStateMachine.PartyFor(TaskAction.Comment));
         foreach (var a in new[] { TaskAction.Receive, TaskAction.Accept, TaskAction.Reject, TaskAction.Start, TaskAction.Hold, TaskAction.ReportProgress, TaskAction.Complete, TaskAction.Fail })
         {
