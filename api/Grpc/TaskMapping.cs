@@ -49,6 +49,9 @@ public static class TaskMapping
             CreateTime = r.CreateTime.ToTimestamp(),
             UpdateTime = r.UpdateTime.ToTimestamp(),
             Conference = CommonMapping.Named("clusters", s.Conference.Replace("/", "/conferences/", StringComparison.Ordinal)),
+            Service = s.Service is { } svc ? $"agencies/{s.AssigneeAgencyId}/services/{svc.ServiceId}" : "",
+            ServiceDisplayName = s.Service?.DisplayName ?? "",
+            ServiceCapacity = (V1.ServiceCapacity)(int)(s.Service?.Capacity ?? Silo.Directory.ServiceCapacity.Unspecified),
         };
         m.History.AddRange(r.History.Select(e => new V1.TaskEvent
         {
