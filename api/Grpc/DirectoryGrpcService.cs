@@ -270,24 +270,29 @@ public sealed class DirectoryGrpcService(IGrainFactory grains, ReadModelStore re
         v.Enum("kind", request.Kind, required: false);
         var filter = $"parent={request.Parent};kind={(int)request.Kind}";
         var (size, after) = v.Page(request.PageSize, request.PageToken, filter);
-        v.ThrowIfAny();
-        // The cursor is "{agency}/{service}": services are ordered by agency id, then service id.
+        // The cursor is "{agency}/{service}": services are ordered by agency, then service id.
         var cut = after.Split('/', 2);
         var (afterAgency, afterService) = cut.Length == 2 ? (cut[0], cut[1]) : ("", "");
+        if (afterAgency.Length > 0 && !DirectoryImport.IsId(afterAgency))
+        {
+            v.Add("page_token", "Not a token this list made / mã trang không hợp lệ.");
+        }
+        v.ThrowIfAny();
         var found = new List<ServiceRecord>();
-        bool Wanted(ServiceRecord s) =>
-            (request.Kind == Coordination.V1.ServiceKind.Unspecified || (int)s.Profile.Kind == (int)request.Kind)
-            && string.CompareOrdinal(s.AgencyId + "/" + s.Id, afterAgency + "/" + afterService) > 0;
+        bool OfKind(ServiceRecord s) => request.Kind == Coordination.V1.ServiceKind.Unspecified || (int)s.Profile.Kind == (int)request.Kind;
+        // The cursor's agency: only its services after the cursor's one.
+        async Task<IEnumerable<ServiceRecord>> RestOf(string agencyId) =>
+            (await grains.GetGrain<IAgencyGrain>(agencyId).ListServices()).Where(s => string.CompareOrdinal(s.Id, afterService) > 0);
         if (agency is not null)
         {
-            found.AddRange((await grains.GetGrain<IAgencyGrain>(agency).ListServices()).Where(Wanted).Take(size + 1));
+            found.AddRange((await RestOf(agency)).Where(OfKind).Take(size + 1));
         }
         else
         {
-            // Every agency in id order, from the cursor's agency on, until the page is full.
+            // Every agency in the directory's order, from the cursor's agency on, until the page is full.
             if (afterAgency.Length > 0)
             {
-                found.AddRange((await grains.GetGrain<IAgencyGrain>(afterAgency).ListServices()).Where(Wanted));
+                found.AddRange((await RestOf(afterAgency)).Where(OfKind));
             }
             var from = afterAgency;
             while (found.Count <= size)
@@ -298,7 +303,7 @@ public sealed class DirectoryGrpcService(IGrainFactory grains, ReadModelStore re
                     break;
                 }
                 var catalogues = await System.Threading.Tasks.Task.WhenAll(agencies.Select(a => grains.GetGrain<IAgencyGrain>(a.Id).ListServices()));
-                found.AddRange(catalogues.SelectMany(c => c).Where(Wanted));
+                found.AddRange(catalogues.SelectMany(c => c).Where(OfKind));
                 from = agencies[^1].Id;
             }
         }
