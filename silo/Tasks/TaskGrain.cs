@@ -77,9 +77,9 @@ public sealed class TaskGrain : Grain, ITaskGrain
         }
         // A due time left at its default asks for the service's response time, counted from now.
         var due = ServiceRules.DueTime(spec.DueTime == default ? null : spec.DueTime, service, now, _calendar);
-        if (due is null)
+        if (due is null && spec.Service is null)
         {
-            violations.Add(new("due_time", spec.Service is null ? "Required / bắt buộc." : "Required when the service is unknown / bắt buộc."));
+            violations.Add(new("due_time", "Required / bắt buộc."));
         }
         else if (due <= now)
         {
