@@ -102,6 +102,7 @@ public sealed partial class ConsoleFlowTests(ConsoleFixture fixture) : IClassFix
 
         // The liaison keeps the capacity of the police's services current from the directory page.
         await police.GoAsync("/directory");
+        await police.Page.ClickAsync("summary:has-text('Phường Hải Châu I')");
         Assert.Contains("Xác minh, xử lý hành vi xâm hại — Thời gian phản hồi: 12 giờ", await police.MainTextAsync());
         var verification = await police.Page.EvalOnSelectorAsync<string>(
             "#cap-service option[value^='agencies/hai-chau-1-police/services/xac-minh-xu-ly#']", "o => o.value");
@@ -110,6 +111,7 @@ public sealed partial class ConsoleFlowTests(ConsoleFixture fixture) : IClassFix
         await police.Page.FillAsync("#cap-note", "Chờ khoảng 2 ngày");
         await police.SubmitAsync("#cap-note");
         Assert.Contains("done=capacity", police.Page.Url);
+        await police.Page.ClickAsync("summary:has-text('Phường Hải Châu I')");
         Assert.Contains("Danh sách chờ (Chờ khoảng 2 ngày)", await police.MainTextAsync());
 
         // The vice-chair reviews the outcome: the loop is closed.
