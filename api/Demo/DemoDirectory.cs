@@ -137,4 +137,57 @@ public static class DemoDirectory
 
     private static AgencyProfile Dept(string name, AgencyKind kind, DemoWard w, string parent, params string[] services) =>
         new(name, kind, w.Id, parent, services, [], "");
+
+    /// <summary>
+    /// The service catalogue of the demo agencies: the services each one lists, with response times
+    /// as the pilot wards work (police act on a report within 12 hours and on an emergency within 1;
+    /// a health examination within 1 working day; counselling within 3; legal aid within 5). The
+    /// People's Committees list directions, not services: they have no catalogue.
+    /// </summary>
+    public static IEnumerable<(string AgencyId, string ServiceId, ServiceProfile Profile)> Services()
+    {
+        const string Child = "Trẻ em dưới 16 tuổi cư trú trong phường";
+        var swc = SocialWorkCentreId;
+        yield return (swc, "tong-dai-18001046", Service("Tư vấn qua tổng đài 18001046", ServiceKind.Counselling, 1, ResponseTimeUnit.Hours,
+            "Mọi trẻ em, cha mẹ, người chăm sóc; miễn phí, 24/7"));
+        yield return (swc, "can-thiep-khan-cap", Service("Can thiệp khẩn cấp", ServiceKind.EmergencyProtection, 1, ResponseTimeUnit.Hours,
+            "Trẻ em bị xâm hại hoặc có nguy cơ bị xâm hại trên địa bàn thành phố"));
+        yield return (swc, "tri-lieu-tam-ly", Service("Trị liệu tâm lý", ServiceKind.PsychologicalTherapy, 3, ResponseTimeUnit.WorkingDays,
+            "Trẻ em và gia đình có vấn đề tâm lý, sang chấn"));
+        yield return (swc, "can-thiep-hanh-vi", Service("Can thiệp hành vi cho trẻ tự kỷ, tăng động giảm chú ý", ServiceKind.PsychologicalTherapy,
+            5, ResponseTimeUnit.WorkingDays, "Trẻ em từ 2 đến 16 tuổi đã có chẩn đoán", ServiceCapacity.Waitlist, "Danh sách chờ khoảng 3 tuần"));
+        yield return (swc, "cham-soc-thay-the", Service("Chăm sóc thay thế", ServiceKind.AlternativeCare, 5, ResponseTimeUnit.WorkingDays,
+            "Trẻ em không còn môi trường gia đình an toàn"));
+        yield return (swc, "ho-tro-phu-nu-don-than", Service("Hỗ trợ phụ nữ đơn thân có hoàn cảnh khó khăn", ServiceKind.SocialAssistance,
+            5, ResponseTimeUnit.WorkingDays, "Phụ nữ đơn thân nuôi con dưới 16 tuổi"));
+        yield return ("danang-hospital", "kham-dieu-tri", Service("Khám và điều trị", ServiceKind.HealthCare, 1, ResponseTimeUnit.WorkingDays, ""));
+        yield return ("danang-hospital", "giam-dinh-thuong-tich", Service("Giám định thương tích", ServiceKind.HealthCare, 1, ResponseTimeUnit.WorkingDays,
+            "Theo trưng cầu của cơ quan công an"));
+        yield return ("danang-maternity-paediatrics", "kham-dieu-tri-tre-em", Service("Khám và điều trị cho trẻ em", ServiceKind.HealthCare,
+            1, ResponseTimeUnit.WorkingDays, "Trẻ em dưới 16 tuổi"));
+        yield return ("danang-maternity-paediatrics", "cham-soc-san-khoa", Service("Chăm sóc sản khoa", ServiceKind.HealthCare,
+            1, ResponseTimeUnit.WorkingDays, "Phụ nữ mang thai, kể cả người chưa thành niên"));
+        foreach (var w in Wards)
+        {
+            yield return ($"{w.Id}-police", "bao-dam-an-toan", Service("Bảo đảm an toàn cho trẻ em", ServiceKind.EmergencyProtection, 1, ResponseTimeUnit.Hours, Child));
+            yield return ($"{w.Id}-police", "xac-minh-xu-ly", Service("Xác minh, xử lý hành vi xâm hại", ServiceKind.Investigation, 12, ResponseTimeUnit.Hours, Child));
+            yield return ($"{w.Id}-justice", "tro-giup-phap-ly", Service("Trợ giúp pháp lý", ServiceKind.LegalAid, 5, ResponseTimeUnit.WorkingDays,
+                "Trẻ em và người đại diện theo pháp luật của trẻ"));
+            yield return ($"{w.Id}-justice", "tu-van-phap-luat", Service("Tư vấn pháp luật", ServiceKind.LegalAid, 3, ResponseTimeUnit.WorkingDays, ""));
+            yield return ($"{w.Id}-health", "so-cuu-kham-suc-khoe", Service("Sơ cứu, khám sức khỏe", ServiceKind.HealthCare, 1, ResponseTimeUnit.WorkingDays, Child));
+            yield return ($"{w.Id}-health", "chuyen-tuyen-y-te", Service("Chuyển tuyến y tế", ServiceKind.HealthCare, 1, ResponseTimeUnit.WorkingDays, Child));
+            yield return ($"{w.Id}-womens-union", "tu-van-gia-dinh", Service("Tư vấn gia đình", ServiceKind.Counselling, 3, ResponseTimeUnit.WorkingDays,
+                "Gia đình có trẻ em cư trú trong phường"));
+            yield return ($"{w.Id}-womens-union", "phat-hien-cham-soc-thay-the", Service("Phát hiện trẻ cần chăm sóc thay thế", ServiceKind.AlternativeCare,
+                5, ResponseTimeUnit.WorkingDays, Child));
+            yield return ($"{w.Id}-education", "ho-tro-di-hoc", Service("Hỗ trợ trẻ đi học", ServiceKind.EducationSupport, 5, ResponseTimeUnit.WorkingDays,
+                "Trẻ em trong độ tuổi đi học cư trú trong phường"));
+            yield return ($"{w.Id}-education", "tu-van-hoc-duong", Service("Tư vấn học đường", ServiceKind.Counselling, 3, ResponseTimeUnit.WorkingDays,
+                "Học sinh các trường trên địa bàn phường"));
+        }
+    }
+
+    private static ServiceProfile Service(string name, ServiceKind kind, int value, ResponseTimeUnit unit, string eligibility,
+        ServiceCapacity capacity = ServiceCapacity.Open, string capacityNote = "") =>
+        new(name, kind, "", eligibility, new ResponseTime(value, unit), capacity, capacityNote);
 }

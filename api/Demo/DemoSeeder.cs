@@ -29,6 +29,8 @@ public sealed partial class DemoSeeder(
     private const string SeedName = "demo-directory-v1";
     // Accounts have a seed of their own: databases seeded before accounts existed get them too.
     private const string AccountsSeedName = "demo-accounts-v1";
+    // The service catalogue came later still: databases seeded before it get it too.
+    private const string ServicesSeedName = "demo-services-v1";
 
     /// <summary>Name of the credentials file in the data folder.</summary>
     public const string CredentialsFile = "dev-credentials.json";
@@ -45,6 +47,22 @@ public sealed partial class DemoSeeder(
             await SeedAsync();
             await MarkSeededAsync(SeedName, cancellationToken);
             LogSeeded(logger, DemoDirectory.Wards.Length);
+        }
+        if (!await AlreadySeededAsync(ServicesSeedName, cancellationToken))
+        {
+            // Only agencies still in the directory (a coordinator may have re-imported it since).
+            await Task.WhenAll(DemoDirectory.Services().GroupBy(s => s.AgencyId).Select(async catalogue =>
+            {
+                var agency = grains.GetGrain<IAgencyGrain>(catalogue.Key);
+                if (await agency.Get() is not null)
+                {
+                    foreach (var (_, service, profile) in catalogue)
+                    {
+                        await agency.DefineService(service, profile);
+                    }
+                }
+            }));
+            await MarkSeededAsync(ServicesSeedName, cancellationToken);
         }
         var people = DemoDirectory.People().ToList();
         var passwords = DemoPasswords.LoadOrCreate(demo.Value.DataDirectory, people.Select(p => p.Id));

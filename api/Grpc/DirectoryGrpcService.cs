@@ -249,4 +249,123 @@ public sealed class DirectoryGrpcService(IGrainFactory grains, ReadModelStore re
         response.Applied = true;
         return response;
     }
+
+    /// <inheritdoc/>
+    public override async Task<AgencyService> GetAgencyService(GetAgencyServiceRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        var name = v.ServiceName("name", request.Name);
+        v.ThrowIfAny();
+        var service = await grains.GetGrain<IAgencyGrain>(name!.Value.AgencyId).GetService(name.Value.ServiceId)
+            ?? throw new Silo.Common.NotFoundException(request.Name);
+        return service.ToMessage();
+    }
+
+    /// <inheritdoc/>
+    public override async Task<ListAgencyServicesResponse> ListAgencyServices(ListAgencyServicesRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        var every = request.Parent == "agencies/-";
+        var agency = every ? null : v.ResourceId("parent", request.Parent, "agencies");
+        v.Enum("kind", request.Kind, required: false);
+        var filter = $"parent={request.Parent};kind={(int)request.Kind}";
+        var (size, after) = v.Page(request.PageSize, request.PageToken, filter);
+        // The cursor is "{agency}/{service}": services are ordered by agency, then service id.
+        var cut = after.Split('/', 2);
+        var (afterAgency, afterService) = cut.Length == 2 ? (cut[0], cut[1]) : ("", "");
+        if (afterAgency.Length > 0 && !DirectoryImport.IsId(afterAgency))
+        {
+            v.Add("page_token", "Not a token this list made / mã trang không hợp lệ.");
+        }
+        v.ThrowIfAny();
+        var found = new List<ServiceRecord>();
+        bool OfKind(ServiceRecord s) => request.Kind == Coordination.V1.ServiceKind.Unspecified || (int)s.Profile.Kind == (int)request.Kind;
+        // The cursor's agency: only its services after the cursor's one.
+        async Task<IEnumerable<ServiceRecord>> RestOf(string agencyId) =>
+            (await grains.GetGrain<IAgencyGrain>(agencyId).ListServices()).Where(s => string.CompareOrdinal(s.Id, afterService) > 0);
+        if (agency is not null)
+        {
+            found.AddRange((await RestOf(agency)).Where(OfKind).Take(size + 1));
+        }
+        else
+        {
+            // Every agency in the directory's order, from the cursor's agency on, until the page is full.
+            if (afterAgency.Length > 0)
+            {
+                found.AddRange((await RestOf(afterAgency)).Where(OfKind));
+            }
+            var from = afterAgency;
+            while (found.Count <= size)
+            {
+                var agencies = await readModel.ListAgenciesAsync(null, null, from, 100, context.CancellationToken);
+                if (agencies.Count == 0)
+                {
+                    break;
+                }
+                var catalogues = await System.Threading.Tasks.Task.WhenAll(agencies.Select(a => grains.GetGrain<IAgencyGrain>(a.Id).ListServices()));
+                found.AddRange(catalogues.SelectMany(c => c).Where(OfKind));
+                from = agencies[^1].Id;
+            }
+        }
+        var response = new ListAgencyServicesResponse();
+        response.Services.AddRange(found.Take(size).Select(s => s.ToMessage()));
+        if (found.Count > size)
+        {
+            response.NextPageToken = new PageToken($"{found[size - 1].AgencyId}/{found[size - 1].Id}", filter).Encode();
+        }
+        return response;
+    }
+
+    /// <inheritdoc/>
+    public override async Task<AgencyService> CreateAgencyService(CreateAgencyServiceRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        var agency = v.ResourceId("parent", request.Parent, "agencies");
+        v.NewId("service_id", request.ServiceId);
+        v.RequestId("request_id", request.RequestId);
+        if (request.Service is null)
+        {
+            v.Add("service", "Required / bắt buộc.");
+        }
+        else
+        {
+            v.Validate(request.Service, ServiceFields.Updatable);
+        }
+        v.ThrowIfAny();
+        Access.RequireCoordinator(CallContexts.Caller(context));
+        var created = await grains.GetGrain<IAgencyGrain>(agency!).CreateService(request.ServiceId, request.Service!.ToProfile(), request.RequestId);
+        return created.ToMessage();
+    }
+
+    /// <inheritdoc/>
+    public override async Task<AgencyService> UpdateAgencyService(UpdateAgencyServiceRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        v.RequestId("request_id", request.RequestId);
+        var fields = request.UpdateMask?.Paths.ToHashSet(StringComparer.Ordinal) ?? [];
+        if (fields.Count == 0)
+        {
+            v.Add("update_mask", "Name at least one field to change / cần ít nhất một trường.");
+        }
+        foreach (var f in fields.Where(f => !ServiceFields.Updatable.Contains(f)))
+        {
+            v.Add("update_mask", $"Field '{f}' cannot be updated; allowed: {string.Join(", ", ServiceFields.Updatable)} / không thể cập nhật trường này.");
+        }
+        (string AgencyId, string ServiceId)? name = null;
+        if (request.Service is null)
+        {
+            v.Add("service", "Required / bắt buộc.");
+        }
+        else
+        {
+            name = v.ServiceName("service.name", request.Service.Name);
+            v.Validate(request.Service, fields);
+        }
+        v.ThrowIfAny();
+        Access.RequireNotReadOnly(CallContexts.Caller(context));
+        Access.RequireServiceWrite(CallContexts.Caller(context), name!.Value.AgencyId, fields.IsSubsetOf(ServiceFields.AgencyMayChange));
+        var updated = await grains.GetGrain<IAgencyGrain>(name!.Value.AgencyId).UpdateService(
+            name!.Value.ServiceId, request.Service!.ToProfile(), [.. fields], request.Service!.Etag, request.RequestId);
+        return updated.ToMessage();
+    }
 }

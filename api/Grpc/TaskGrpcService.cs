@@ -27,7 +27,12 @@ public sealed class TaskGrpcService(IGrainFactory grains, ReadModelStore readMod
         var assignee = v.ResourceId("assignee", request.Assignee, "agencies");
         v.RequestId("request_id", request.RequestId);
         v.Enum("priority", request.Priority, required: false);
-        FutureTime(v, "due_time", request.DueTime);
+        var service = v.TaskService("service", request.Service, assignee);
+        if (request.DueTime is not null || request.Service.Length == 0)
+        {
+            // Without a due time the service's response time sets it (the task grain counts it).
+            FutureTime(v, "due_time", request.DueTime);
+        }
         if (request.Dossier is not { } d)
         {
             v.Add("dossier", "Required: the referral dossier / cần hồ sơ chuyển tuyến.");
@@ -59,11 +64,11 @@ public sealed class TaskGrpcService(IGrainFactory grains, ReadModelStore readMod
         var spec = new TaskSpec(
             Silo.Tasks.TaskKind.Referral, caseId!, "", assignee!,
             Text.Normalize(dossier.RequestedService), Text.Normalize(dossier.Reason),
-            (Silo.Tasks.TaskPriority)(int)request.Priority, request.DueTime.ToDateTimeOffset(),
+            (Silo.Tasks.TaskPriority)(int)request.Priority, request.DueTime?.ToDateTimeOffset() ?? default,
             new Silo.Tasks.ReferralDossier(
                 Text.Normalize(dossier.Reason), Text.Normalize(dossier.RequestedService), Text.Normalize(dossier.AssessmentSummary),
                 dossier.ConsentGiven, Text.Normalize(dossier.ConsentBy)),
-            "");
+            "", Service: service);
         return Map(await grains.GetGrain<IIntakeGrain>(0).CreateTask(spec, call));
     }
 

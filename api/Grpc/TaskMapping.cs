@@ -56,6 +56,9 @@ public static class TaskMapping
             Conference = CommonMapping.Named("clusters", s.Conference.Replace("/", "/conferences/", StringComparison.Ordinal)),
             StatusReasonCode = (V1.TaskReasonCode)(int)r.StatusReasonCode,
             OutcomeSendBacks = r.OutcomeSendBacks,
+            Service = s.Service is { } svc ? $"agencies/{s.AssigneeAgencyId}/services/{svc.ServiceId}" : "",
+            ServiceDisplayName = s.Service?.DisplayName ?? "",
+            ServiceCapacity = (V1.ServiceCapacity)(int)(s.Service?.Capacity ?? Silo.Directory.ServiceCapacity.Unspecified),
         };
         m.History.AddRange(r.History.Select(e => new V1.TaskEvent
         {

@@ -61,9 +61,14 @@ public sealed class WardGrpcService(IGrainFactory grains, ReadModelStore readMod
         {
             v.Add("kind", "Either TASK_KIND_ASSIGNMENT or TASK_KIND_EMERGENCY / chỉ giao nhiệm vụ thường hoặc khẩn cấp.");
         }
+        var service = v.TaskService("service", request.Service, assignee);
         if (request.DueTime is null)
         {
-            v.Add("due_time", "Required / bắt buộc.");
+            // Without a due time the service's response time sets it (the task grain counts it).
+            if (request.Service.Length == 0)
+            {
+                v.Add("due_time", "Required unless a service is named / bắt buộc khi không chọn dịch vụ.");
+            }
         }
         else if (request.DueTime.ToDateTimeOffset() <= time.GetUtcNow())
         {
@@ -79,7 +84,7 @@ public sealed class WardGrpcService(IGrainFactory grains, ReadModelStore readMod
         var spec = new TaskSpec(
             emergency ? Silo.Tasks.TaskKind.Emergency : Silo.Tasks.TaskKind.Assignment,
             caseId ?? "", ward!, assignee!, Text.Normalize(request.Title), Text.Normalize(request.Instructions),
-            (Silo.Tasks.TaskPriority)(int)request.Priority, request.DueTime!.ToDateTimeOffset(), null, "");
+            (Silo.Tasks.TaskPriority)(int)request.Priority, request.DueTime?.ToDateTimeOffset() ?? default, null, "", Service: service);
         return (await grains.GetGrain<IIntakeGrain>(0).CreateTask(spec, call)).ToMessage(time.GetUtcNow());
     }
 

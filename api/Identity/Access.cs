@@ -86,6 +86,19 @@ public static class Access
         }
     }
 
+    /// <summary>
+    /// Changing an agency's catalogue service: coordinators change anything; the agency itself (its
+    /// system credential and liaisons) keeps the capacity of its own services current
+    /// (<paramref name="agencyMayChange"/>: whether the request touches only those fields).
+    /// </summary>
+    public static void RequireServiceWrite(Actor a, string agencyId, bool agencyMayChange)
+    {
+        if (a.Role != Actor.CentreCoordinator && (!agencyMayChange || AgencyOf(a) != agencyId))
+        {
+            throw Denied();
+        }
+    }
+
     /// <summary>Any change at all: auditors are read-only.</summary>
     public static void RequireNotReadOnly(Actor a)
     {

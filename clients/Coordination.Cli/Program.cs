@@ -31,6 +31,9 @@ app.Configure(config =>
         directory.AddCommand<DirectoryImportCommand>("import")
             .WithDescription("Imports clusters, wards, agencies and ward people from a CSV file; checks every line first, applies nothing if one is wrong.")
             .WithExample("directory", "import", "danh-muc.csv", "--dry-run");
+        directory.AddCommand<DirectoryServicesCommand>("services")
+            .WithDescription("Lists the service catalogue with response times and capacity, of one agency or every agency.")
+            .WithExample("directory", "services", "--agency", "agencies/hai-chau-1-health");
     });
     config.AddBranch("token", token =>
     {

@@ -79,6 +79,72 @@ public sealed class AgencyGrain : Grain, IAgencyGrain
 
     Task<AgencyRecord?> IAgencyGrain.Get() => Task.FromResult(_state.State.Record);
 
+    async Task<ServiceRecord> IAgencyGrain.CreateService(string serviceId, ServiceProfile profile, string requestId)
+    {
+        _ = _state.State.Record ?? throw new NotFoundException(ResourceName);
+        if (_state.State.Services.TryGetValue(serviceId, out var existing))
+        {
+            return _state.State.ServiceCreateRequests.GetValueOrDefault(serviceId) == requestId
+                ? existing
+                : throw new AlreadyExistsException(existing.Name);
+        }
+        var now = _time.GetUtcNow();
+        var created = new ServiceRecord(this.GetPrimaryKeyString(), serviceId, profile, 1, now, now, now);
+        _state.State.Services[serviceId] = created;
+        _state.State.ServiceCreateRequests[serviceId] = requestId;
+        _state.State.Requests.Remember(requestId, _state.State.Record!.Version);
+        await Save();
+        return created;
+    }
+
+    async Task<ServiceRecord> IAgencyGrain.UpdateService(string serviceId, ServiceProfile patch, string[] fields, string? etag, string requestId)
+    {
+        var current = _state.State.Services.GetValueOrDefault(serviceId)
+            ?? throw new NotFoundException($"{ResourceName}/services/{serviceId}");
+        if (_state.State.Requests.Find(requestId) is not null)
+        {
+            return current;
+        }
+        Etags.Check(current.Name, etag, current.Version);
+        var now = _time.GetUtcNow();
+        var profile = ServiceFields.Apply(current.Profile, patch, fields.ToHashSet());
+        var updated = current with
+        {
+            Profile = profile,
+            Version = current.Version + 1,
+            UpdateTime = now,
+            CapacityUpdateTime = profile.Capacity != current.Profile.Capacity || profile.CapacityNote != current.Profile.CapacityNote
+                ? now : current.CapacityUpdateTime,
+        };
+        _state.State.Services[serviceId] = updated;
+        _state.State.Requests.Remember(requestId, _state.State.Record?.Version ?? 0);
+        await Save();
+        return updated;
+    }
+
+    async Task<ServiceRecord> IAgencyGrain.DefineService(string serviceId, ServiceProfile profile)
+    {
+        _ = _state.State.Record ?? throw new NotFoundException(ResourceName);
+        var current = _state.State.Services.GetValueOrDefault(serviceId);
+        if (current is not null && current.Profile == profile)
+        {
+            return current;
+        }
+        var now = _time.GetUtcNow();
+        var defined = current is null
+            ? new ServiceRecord(this.GetPrimaryKeyString(), serviceId, profile, 1, now, now, now)
+            : current with { Profile = profile, Version = current.Version + 1, UpdateTime = now, CapacityUpdateTime = now };
+        _state.State.Services[serviceId] = defined;
+        await Save();
+        return defined;
+    }
+
+    Task<ServiceRecord?> IAgencyGrain.GetService(string serviceId) =>
+        Task.FromResult(_state.State.Services.GetValueOrDefault(serviceId));
+
+    Task<ServiceRecord[]> IAgencyGrain.ListServices() =>
+        Task.FromResult(_state.State.Record is null ? [] : _state.State.Services.Values.OrderBy(s => s.Id, StringComparer.Ordinal).ToArray());
+
     private async Task<AgencyRecord> Save()
     {
         await _state.SaveAsync(_sync, DeactivateOnIdle);

@@ -19,4 +19,12 @@ public sealed class AgencyState
     public RecentRequests Requests { get; set; } = new();
 
     // Id 3 held an index of the agency's open tasks: never reuse it (see WardState).
+
+    /// <summary>The agency's service catalogue, by service id.</summary>
+    [Id(4)]
+    public Dictionary<string, ServiceRecord> Services { get; set; } = [];
+
+    /// <summary>The request id that created each service (absent when the seed defined it).</summary>
+    [Id(5)]
+    public Dictionary<string, string> ServiceCreateRequests { get; set; } = [];
 }

@@ -61,13 +61,38 @@ public sealed class TaskGrain : Grain, ITaskGrain
         }
         var now = _time.GetUtcNow();
         var violations = new List<FieldViolation>();
-        if (await GrainFactory.GetGrain<IAgencyGrain>(spec.AssigneeAgencyId).Get() is null)
+        var assignee = GrainFactory.GetGrain<IAgencyGrain>(spec.AssigneeAgencyId);
+        ServiceRecord? service = null;
+        if (await assignee.Get() is null)
         {
             violations.Add(new("assignee", $"Unknown agency agencies/{spec.AssigneeAgencyId} / không có cơ quan này."));
         }
-        if (spec.DueTime <= now)
+        else if (spec.Service is { } wanted)
+        {
+            service = await assignee.GetService(wanted.ServiceId);
+            if (service is null)
+            {
+                violations.Add(new("service", $"agencies/{spec.AssigneeAgencyId} offers no service '{wanted.ServiceId}' / cơ quan không có dịch vụ này."));
+            }
+        }
+        // A due time left at its default asks for the service's response time, counted from now.
+        var due = ServiceRules.DueTime(spec.DueTime == default ? null : spec.DueTime, service, now, _calendar);
+        if (due is null && spec.Service is null)
+        {
+            violations.Add(new("due_time", "Required / bắt buộc."));
+        }
+        else if (due <= now)
         {
             violations.Add(new("due_time", "Must be in the future / hạn phải ở tương lai."));
+        }
+        if (service is not null && violations.Count == 0)
+        {
+            ServiceRules.RequireTakesNewPeople(service);
+            spec = spec with
+            {
+                DueTime = due!.Value,
+                Service = new TaskServiceRef(service.Id, service.Profile.DisplayName, service.Profile.Capacity),
+            };
         }
         TaskCaseSummary? summary = null;
         var wardId = spec.WardId;
@@ -183,7 +208,8 @@ public sealed class TaskGrain : Grain, ITaskGrain
         }
         var due = dueTime ?? (r.Spec.DueTime > _time.GetUtcNow() ? r.Spec.DueTime : (DateTimeOffset?)null)
             ?? throw new InvalidArgumentException("due_time", "The old due time has passed: give a new one / hạn cũ đã qua, cần hạn mới.");
-        var spec = r.Spec with { AssigneeAgencyId = assigneeAgencyId, DueTime = due, Replaces = this.GetPrimaryKeyString() };
+        // The service belonged to the old agency's catalogue: the replacement names none.
+        var spec = r.Spec with { AssigneeAgencyId = assigneeAgencyId, DueTime = due, Replaces = this.GetPrimaryKeyString(), Service = null };
         // The new task keeps the original assigner: whoever reassigns acts in the same office.
         var replacement = await GrainFactory.GetGrain<ITaskGrain>(newTaskId).Create(spec, call with { Actor = r.Assigner });
         _state.State.Record = r with

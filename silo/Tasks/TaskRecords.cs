@@ -43,7 +43,17 @@ public sealed record TaskEvent(
     [property: Id(6)] TaskReasonCode ReasonCode = TaskReasonCode.Unspecified,
     [property: Id(7)] TaskOutcomeCode OutcomeCode = TaskOutcomeCode.Unspecified);
 
-/// <summary>What a new task is: everything its creator decides.</summary>
+/// <summary>The catalogue service a task asks for, as it stood when the task was made.</summary>
+[GenerateSerializer, Alias("coord.TaskServiceRef")]
+public sealed record TaskServiceRef(
+    [property: Id(0)] string ServiceId,
+    [property: Id(1)] string DisplayName,
+    [property: Id(2)] Directory.ServiceCapacity Capacity);
+
+/// <summary>
+/// What a new task is: everything its creator decides. A task naming a <see cref="Service"/> may
+/// leave <see cref="DueTime"/> at its default: the grain then sets it from the service's response time.
+/// </summary>
 [GenerateSerializer, Alias("coord.TaskSpec")]
 public sealed record TaskSpec(
     [property: Id(0)] TaskKind Kind,
@@ -56,7 +66,8 @@ public sealed record TaskSpec(
     [property: Id(7)] DateTimeOffset DueTime,
     [property: Id(8)] ReferralDossier? Dossier,
     [property: Id(9)] string Replaces,
-    [property: Id(10)] string? ConferenceId = null)
+    [property: Id(10)] string? ConferenceId = null,
+    [property: Id(11)] TaskServiceRef? Service = null)
 {
     /// <summary>For a conference action, the conference (<c>{cluster}/{conference}</c>) that decided it.</summary>
     public string Conference => ConferenceId ?? "";

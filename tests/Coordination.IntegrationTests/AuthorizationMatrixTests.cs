@@ -86,6 +86,29 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
             ValidateOnly = true,
             Rows = { new DirectoryImportRow { Line = 2, Type = DirectoryRowType.Cluster, Id = "hai-chau", DisplayName = "Cụm Hải Châu" } },
         }).ResponseAsync),
+        // The service catalogue: everyone reads it; coordinators add services; the agency itself keeps its capacity current.
+        ["DirectoryService/GetAgencyService"] = new(Everyone, (c, _) => new DirectoryService.DirectoryServiceClient(c).GetAgencyServiceAsync(new()
+        {
+            Name = Police + "/services/xac-minh-xu-ly",
+        }).ResponseAsync),
+        ["DirectoryService/ListAgencyServices"] = new(Everyone, (c, _) => new DirectoryService.DirectoryServiceClient(c).ListAgencyServicesAsync(new()
+        {
+            Parent = Police,
+        }).ResponseAsync),
+        ["DirectoryService/CreateAgencyService"] = new(["coordinator"], (c, _) => new DirectoryService.DirectoryServiceClient(c).CreateAgencyServiceAsync(new()
+        {
+            Parent = Police, ServiceId = "m-" + Guid.NewGuid().ToString("N")[..10], RequestId = Rid(),
+            Service = new AgencyService
+            {
+                DisplayName = "Dịch vụ thử", Kind = ServiceKind.Other,
+                ResponseTime = new ResponseTime { Value = 2, Unit = ResponseTimeUnit.WorkingDays },
+            },
+        }).ResponseAsync),
+        ["DirectoryService/UpdateAgencyService"] = new(["coordinator", "agency/own", "liaison/own"], (c, _) => new DirectoryService.DirectoryServiceClient(c).UpdateAgencyServiceAsync(new()
+        {
+            Service = new AgencyService { Name = Police + "/services/xac-minh-xu-ly", Capacity = ServiceCapacity.Open },
+            UpdateMask = FieldMask.FromString("capacity"), RequestId = Rid(),
+        }).ResponseAsync),
 
         // Statistics: the city's readers any scope, a ward's people their ward (an agency only its own tasks, scope agencies/{agency}).
         ["ReportService/GetReport"] = new(CaseReaders, (c, _) => new ReportService.ReportServiceClient(c).GetReportAsync(new()

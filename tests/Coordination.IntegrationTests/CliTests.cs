@@ -101,6 +101,13 @@ public sealed class CliTests(SeededHostFixture fixture) : IClassFixture<SeededHo
         Assert.Contains("0 change(s) made, 4 already up to date", againOutput);
         Assert.Equal(ward.Etag, (await directory.GetWardAsync(new GetWardRequest { Name = "wards/hoa-hai" })).Etag);
         File.Delete(file);
+
+        // The service catalogue of a demo agency, with response times.
+        var (listed, catalogue) = await Coord("directory", "services", "--agency", "agencies/hai-chau-1-health", "--target", Target);
+        Assert.True(listed == 0, catalogue);
+        Assert.Contains("Sơ cứu, khám sức khỏe", catalogue);
+        Assert.Contains("1 ngày làm việc / working days", catalogue);
+        Assert.Contains("2 service(s).", catalogue);
     }
 
     [Fact]

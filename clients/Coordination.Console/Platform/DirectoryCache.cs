@@ -14,8 +14,21 @@ public sealed class DirectoryCache(PlatformClient platform, TimeProvider time) :
     private Snapshot? _snapshot;
 
     /// <summary>The directory at one moment.</summary>
-    public sealed record Snapshot(IReadOnlyList<Ward> Wards, IReadOnlyList<Cluster> Clusters, IReadOnlyList<Agency> Agencies, DateTimeOffset Until)
+    public sealed record Snapshot(IReadOnlyList<Ward> Wards, IReadOnlyList<Cluster> Clusters, IReadOnlyList<Agency> Agencies, DateTimeOffset Until,
+        IReadOnlyList<AgencyService>? Services = null)
     {
+        /// <summary>Every agency's service catalogue, by agency resource name (ordered by service id).</summary>
+        public IReadOnlyDictionary<string, IReadOnlyList<AgencyService>> ServicesOf { get; } = (Services ?? [])
+            .GroupBy(s => s.Name[..s.Name.IndexOf("/services/", StringComparison.Ordinal)])
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<AgencyService>)[.. g]);
+
+        /// <summary>The catalogue of <paramref name="agency"/> (empty when it has none).</summary>
+        public IReadOnlyList<AgencyService> CatalogueOf(string agency) => ServicesOf.GetValueOrDefault(agency) ?? [];
+
+        /// <summary>A service by its resource name, or null.</summary>
+        public AgencyService? Service(string? name) =>
+            name is { Length: > 0 } ? (Services ?? []).FirstOrDefault(s => s.Name == name) : null;
+
         /// <summary>Ward names by resource name.</summary>
         public IReadOnlyDictionary<string, string> WardNames { get; } = Wards.ToDictionary(w => w.Name, w => w.DisplayName);
 
@@ -46,7 +59,8 @@ public sealed class DirectoryCache(PlatformClient platform, TimeProvider time) :
             var wards = await AllAsync(token => platform.Directory.ListWardsAsync(new ListWardsRequest { PageSize = 500, PageToken = token }).ResponseAsync, r => (r.Wards, r.NextPageToken));
             var clusters = await AllAsync(token => platform.Directory.ListClustersAsync(new ListClustersRequest { PageSize = 500, PageToken = token }).ResponseAsync, r => (r.Clusters, r.NextPageToken));
             var agencies = await AllAsync(token => platform.Directory.ListAgenciesAsync(new ListAgenciesRequest { PageSize = 500, PageToken = token }).ResponseAsync, r => (r.Agencies, r.NextPageToken));
-            _snapshot = new Snapshot(wards, clusters, agencies, time.GetUtcNow() + KeepFor);
+            var services = await AllAsync(token => platform.Directory.ListAgencyServicesAsync(new ListAgencyServicesRequest { Parent = "agencies/-", PageSize = 500, PageToken = token }).ResponseAsync, r => (r.Services, r.NextPageToken));
+            _snapshot = new Snapshot(wards, clusters, agencies, time.GetUtcNow() + KeepFor, services);
             return _snapshot;
         }
         catch (RpcException)

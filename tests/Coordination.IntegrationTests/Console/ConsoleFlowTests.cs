@@ -77,6 +77,14 @@ public sealed partial class ConsoleFlowTests(ConsoleFixture fixture) : IClassFix
         await viceChair.ClickAndWaitAsync("button[name='Form.Preview']");
         Assert.Matches(@"Hạn: \d\d/\d\d/\d{4} \d\d:\d\d", await viceChair.MainTextAsync());
 
+        // A catalogue service shows its response time and the due time it gives.
+        await viceChair.Page.SelectOptionAsync("#catalogue-service", "agencies/hai-chau-1-justice/services/tro-giup-phap-ly");
+        await viceChair.Page.SelectOptionAsync("#unit", "service");
+        await viceChair.ClickAndWaitAsync("button[name='Form.Preview']");
+        var servicePreview = await viceChair.MainTextAsync();
+        Assert.Contains("Thời gian phản hồi: 5 ngày làm việc", servicePreview);
+        Assert.Matches(@"Hạn: \d\d/\d\d/\d{4} \d\d:\d\d", servicePreview);
+
         // The police liaison accepts and completes with an outcome.
         await using var police = await SignIn("hai-chau-1-police-liaison");
         Assert.EndsWith("/tasks", police.Page.Url);
@@ -91,6 +99,20 @@ public sealed partial class ConsoleFlowTests(ConsoleFixture fixture) : IClassFix
         Assert.Contains("done=completed", police.Page.Url);
         Assert.Contains("Chờ xem xét kết quả", await police.MainTextAsync());
         await police.ShotAsync("07-task-completed");
+
+        // The liaison keeps the capacity of the police's services current from the directory page.
+        await police.GoAsync("/directory");
+        await police.Page.ClickAsync("summary:has-text('Phường Hải Châu I')");
+        Assert.Contains("Xác minh, xử lý hành vi xâm hại — Thời gian phản hồi: 12 giờ", await police.MainTextAsync());
+        var verification = await police.Page.EvalOnSelectorAsync<string>(
+            "#cap-service option[value^='agencies/hai-chau-1-police/services/xac-minh-xu-ly#']", "o => o.value");
+        await police.Page.SelectOptionAsync("#cap-service", verification);
+        await police.Page.SelectOptionAsync("#cap-capacity", "Waitlist");
+        await police.Page.FillAsync("#cap-note", "Chờ khoảng 2 ngày");
+        await police.SubmitAsync("#cap-note");
+        Assert.Contains("done=capacity", police.Page.Url);
+        await police.Page.ClickAsync("summary:has-text('Phường Hải Châu I')");
+        Assert.Contains("Danh sách chờ (Chờ khoảng 2 ngày)", await police.MainTextAsync());
 
         // The vice-chair reviews the outcome: the loop is closed.
         await viceChair.GoAsync("/ward");
