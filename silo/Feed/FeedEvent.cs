@@ -108,6 +108,7 @@ public static class FeedEvents
             "CANCELLED" or "CANCELLED_WITH_CASE" => (FeedEventType.TaskCancelled, last.Text),
             "REASSIGNED" when task.Status == Tasks.TaskStatus.Cancelled => (FeedEventType.TaskCancelled, last.Text),
             "OUTCOME_REVIEWED" => (FeedEventType.TaskUpdated, last.Text),
+            "CONSENT_WITHDRAWN" => (FeedEventType.TaskUpdated, last.Text),
             "COMMENT" when !byAgency => (FeedEventType.CommentAdded, last.Text),
             _ => null,
         };
