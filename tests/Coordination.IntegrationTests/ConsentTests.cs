@@ -108,16 +108,28 @@ public sealed class ConsentTests(SeededHostFixture fixture) : IClassFixture<Seed
         Assert.Equal(ViceChair.Principal, o.DecidedBy.Principal);
         Assert.Equal("CreateReferral", o.Method);
         var audit = new AuditService.AuditServiceClient(fixture.Host.Coordinator);
+        // Audit records are written in batches off the request path: poll until the override's is there.
+        bool Audited(AuditEvent e) => e.Method == "coordination.v1.TaskService/CreateReferral" && e.Principal == ViceChair.Principal
+            && e.Outcome == "OK" && e.Detail == "EMERGENCY_OVERRIDE: " + request.EmergencyOverrideReason;
         List<AuditEvent> events = [];
-        for (var i = 0; i < 100 && !events.Any(e => e.Detail.StartsWith("EMERGENCY_OVERRIDE", StringComparison.Ordinal)); i++)
+        for (var i = 0; i < 100 && !events.Any(Audited); i++)
         {
             events = [.. (await audit.ListAuditEventsAsync(new ListAuditEventsRequest { Case = c.Name, PageSize = 100 })).Events];
             await Task.Delay(100);
         }
-        Assert.Contains(events, e => e.Method == "coordination.v1.TaskService/CreateReferral" && e.Principal == ViceChair.Principal
-            && e.Outcome == "OK" && e.Detail == "EMERGENCY_OVERRIDE: " + request.EmergencyOverrideReason);
+        Assert.Contains(events, Audited);
+        // The refused attempt is in the trail too, with what it tried.
+        Assert.Contains(events, e => e.Principal == Officer.Principal && e.Outcome == "PERMISSION_DENIED" && e.Detail.StartsWith("EMERGENCY_OVERRIDE", StringComparison.Ordinal));
         var timeline = await Cases(Officer).ListCaseTimelineAsync(new() { Name = c.Name });
         Assert.Contains(timeline.Entries, e => e.Action == "EMERGENCY_OVERRIDE");
+        // Counted in the ward's report for this quarter (only this test makes an override on this host).
+        var vn = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh"));
+        var report = await new ReportService.ReportServiceClient(fixture.Host.As(ViceChair)).GetReportAsync(new GetReportRequest
+        {
+            Scope = Ward, Period = new ReportPeriod { Quarter = $"{vn.Year}-Q{(vn.Month - 1) / 3 + 1}" },
+        });
+        Assert.Equal(1, report.Cases.EmergencyOverrideCases);
+        Assert.Contains(report.Definitions, d => d.Key == "cases.emergency_overrides");
     }
 
     [Fact]
