@@ -360,6 +360,16 @@ public sealed class CaseGrpcService(
             v.MaxLength("consent.relationship", c.Relationship, MaxName);
             v.Required("consent.purpose", c.Purpose, 2000);
             v.MaxLength("consent.form_reference", c.FormReference, MaxName);
+            if (c.AgencyKinds.Count + c.Agencies.Count > 50)
+            {
+                v.Add("consent.agencies", "At most 50 agencies and agency kinds / tối đa 50 cơ quan và loại cơ quan.");
+                return;
+            }
+            if (c.DataScopes.Count > 10)
+            {
+                v.Add("consent.data_scopes", "At most 10 data scopes / tối đa 10 loại dữ liệu.");
+                return;
+            }
             if (c.AgencyKinds.Count == 0 && c.Agencies.Count == 0)
             {
                 v.Add("consent.agencies", "Name at least one agency or agency kind / cần ít nhất một cơ quan hoặc loại cơ quan.");
