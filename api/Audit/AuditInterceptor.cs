@@ -31,17 +31,25 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
         try
         {
             var response = await continuation(request, context);
-            await Record(context, Resources(request as IMessage, response as IMessage), "OK");
+            await Record(context, Resources(request as IMessage, response as IMessage), "OK", Detail(request as IMessage));
             return response;
         }
         catch (RpcException e)
         {
-            await Record(context, Resources(request as IMessage, null), OutcomeName(e.StatusCode));
+            await Record(context, Resources(request as IMessage, null), OutcomeName(e.StatusCode), Detail(request as IMessage));
             throw;
         }
     }
 
-    private async Task Record(ServerCallContext context, IEnumerable<string> resources, string outcome)
+    /// <summary>An emergency override is named in the audit record with its reason (consent was bypassed).</summary>
+    private static string Detail(IMessage? request) => request switch
+    {
+        CreateReferralRequest { EmergencyOverride: true } r => "EMERGENCY_OVERRIDE: " + r.EmergencyOverrideReason,
+        SetCaseSharingRequest { EmergencyOverride: true, Shared: true } r => "EMERGENCY_OVERRIDE: " + r.EmergencyOverrideReason,
+        _ => "",
+    };
+
+    private async Task Record(ServerCallContext context, IEnumerable<string> resources, string outcome, string detail = "")
     {
         var actor = TokenIssuer.ActorOf(context.GetHttpContext().User);
         if (actor is null)
@@ -51,7 +59,7 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
         var now = time.GetUtcNow();
         foreach (var resource in resources.DefaultIfEmpty(""))
         {
-            await log.AppendAsync(new AuditRecord(now, actor.Principal, actor.Role, actor.Scope, context.Method.TrimStart('/'), resource, outcome));
+            await log.AppendAsync(new AuditRecord(now, actor.Principal, actor.Role, actor.Scope, context.Method.TrimStart('/'), resource, outcome, detail));
         }
     }
 

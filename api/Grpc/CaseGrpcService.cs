@@ -333,18 +333,125 @@ public sealed class CaseGrpcService(
     public override async Task<Case> SetCaseSharing(SetCaseSharingRequest request, ServerCallContext context)
     {
         string? agency = null;
-        var (id, call) = await Target(request.Name, request.RequestId, context, v => agency = v.ResourceId("agency", request.Agency, "agencies"));
-        if (await grains.GetGrain<Silo.Directory.IAgencyGrain>(agency!).Get() is null)
+        var (id, call) = await Target(request.Name, request.RequestId, context, v =>
         {
-            throw new InvalidArgumentException("agency", $"Unknown agency {request.Agency} / không có cơ quan này.");
+            agency = v.ResourceId("agency", request.Agency, "agencies");
+            ValidateOverride(v, request.EmergencyOverride, request.EmergencyOverrideReason);
+        });
+        var record = await grains.GetGrain<Silo.Directory.IAgencyGrain>(agency!).Get()
+            ?? throw new InvalidArgumentException("agency", $"Unknown agency {request.Agency} / không có cơ quan này.");
+        var emergency = request.EmergencyOverride ? new OverrideRequest(Text.Normalize(request.EmergencyOverrideReason)) : null;
+        return Map(await Grain(id).SetSharing(agency!, record.Profile.Kind, request.Shared, emergency, call));
+    }
+
+    /// <inheritdoc/>
+    public override async Task<Consent> RecordConsent(RecordConsentRequest request, ServerCallContext context)
+    {
+        var now = time.GetUtcNow();
+        var (id, call) = await Target(request.Parent, request.RequestId, context, v =>
+        {
+            if (request.Consent is not { } c)
+            {
+                v.Add("consent", "Required / bắt buộc.");
+                return;
+            }
+            v.Enum("consent.given_by_kind", c.GivenByKind);
+            v.Required("consent.given_by_name", c.GivenByName, MaxName);
+            v.MaxLength("consent.relationship", c.Relationship, MaxName);
+            v.Required("consent.purpose", c.Purpose, 2000);
+            v.MaxLength("consent.form_reference", c.FormReference, MaxName);
+            if (c.AgencyKinds.Count + c.Agencies.Count > 50)
+            {
+                v.Add("consent.agencies", "At most 50 agencies and agency kinds / tối đa 50 cơ quan và loại cơ quan.");
+                return;
+            }
+            if (c.DataScopes.Count > 10)
+            {
+                v.Add("consent.data_scopes", "At most 10 data scopes / tối đa 10 loại dữ liệu.");
+                return;
+            }
+            if (c.AgencyKinds.Count == 0 && c.Agencies.Count == 0)
+            {
+                v.Add("consent.agencies", "Name at least one agency or agency kind / cần ít nhất một cơ quan hoặc loại cơ quan.");
+            }
+            for (var i = 0; i < c.AgencyKinds.Count; i++)
+            {
+                v.Enum($"consent.agency_kinds[{i}]", c.AgencyKinds[i]);
+            }
+            for (var i = 0; i < c.Agencies.Count; i++)
+            {
+                v.ResourceId($"consent.agencies[{i}]", c.Agencies[i], "agencies");
+            }
+            if (c.DataScopes.Count == 0)
+            {
+                v.Add("consent.data_scopes", "Name at least one kind of data / cần ít nhất một loại dữ liệu.");
+            }
+            for (var i = 0; i < c.DataScopes.Count; i++)
+            {
+                v.Enum($"consent.data_scopes[{i}]", c.DataScopes[i]);
+            }
+            if (c.GiveTime is { } g && g.ToDateTimeOffset() > now.AddMinutes(5))
+            {
+                v.Add("consent.give_time", "Must not be in the future / không được ở tương lai.");
+            }
+            if (c.ExpireTime is { } e && e.ToDateTimeOffset() <= (c.GiveTime?.ToDateTimeOffset() ?? now))
+            {
+                v.Add("consent.expire_time", "Must be after the time it was given / phải sau thời điểm đồng ý.");
+            }
+        });
+        var c = request.Consent!;
+        var terms = new ConsentTerms(
+            (Silo.Cases.ConsentGiverKind)(int)c.GivenByKind, Text.Normalize(c.GivenByName), Text.Normalize(c.Relationship),
+            [.. c.AgencyKinds.Select(k => (Silo.Directory.AgencyKind)(int)k).Distinct()],
+            [.. c.Agencies.Select(a => a["agencies/".Length..]).Distinct(StringComparer.Ordinal)],
+            [.. c.DataScopes.Select(d => (ConsentScope)(int)d).Distinct()],
+            Text.Normalize(c.Purpose), c.GiveTime?.ToDateTimeOffset(), c.ExpireTime?.ToDateTimeOffset(), Text.Normalize(c.FormReference));
+        var consent = await Grain(id).RecordConsent(terms, call);
+        return consent.ToMessage(id, now);
+    }
+
+    /// <inheritdoc/>
+    public override async Task<Consent> WithdrawConsent(WithdrawConsentRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        string? caseId = null;
+        string? consentId = null;
+        var parts = request.Name.Split('/');
+        if (parts is ["cases", _, "consents", { Length: > 0 and <= 20 } n] && n.All(char.IsAsciiDigit))
+        {
+            caseId = v.ServerId("name", parts[0] + "/" + parts[1], "cases");
+            consentId = n;
         }
-        return Map(await Grain(id).SetSharing(agency!, request.Shared, call));
+        else
+        {
+            v.Add("name", "Must be cases/{case}/consents/{consent} / sai định dạng.");
+        }
+        v.RequestId("request_id", request.RequestId);
+        v.Required("reason", request.Reason, 2000);
+        v.ThrowIfAny();
+        var call = CallContexts.For(context, request.RequestId);
+        await Writable(caseId!, call);
+        var consent = await Grain(caseId!).WithdrawConsent(consentId!, Text.Normalize(request.Reason), call);
+        return consent.ToMessage(caseId!, time.GetUtcNow());
+    }
+
+    /// <summary>An emergency override needs its reason; the grain decides who may make one.</summary>
+    private static void ValidateOverride(RequestValidation v, bool requested, string reason)
+    {
+        if (requested)
+        {
+            v.Required("emergency_override_reason", reason, 2000);
+        }
+        else
+        {
+            v.MaxLength("emergency_override_reason", reason, 2000);
+        }
     }
 
     private static readonly HashSet<string> UpdatableCaseFields =
     [
         "source", "reporter", "person", "person.display_name", "person.sex", "person.birth_date",
-        "person.approximate_age_years", "person.address", "person.family_contact", "categories", "account", "case_worker",
+        "person.approximate_age_years", "person.address", "person.family_contact", "person.do_not_contact", "categories", "account", "case_worker",
     ];
 
     /// <summary>
@@ -373,6 +480,16 @@ public sealed class CaseGrpcService(
             throw Access.SeesCity(caller) ? new NotFoundException(name) : Access.Denied();
         }
         Access.RequireCaseRead(caller, record.WardId, record.SharedAgencies);
+        // An agency reads the case only while its share stands: a withdrawn or expired consent ends
+        // it at once, whatever the stored list says.
+        if (!Access.SeesCity(caller) && Access.WardOf(caller) != record.WardId && Access.AgencyOf(caller) is { } agency)
+        {
+            var kind = (await grains.GetGrain<Silo.Directory.IAgencyGrain>(agency).Get())?.Profile.Kind ?? Silo.Directory.AgencyKind.Unspecified;
+            if (!ConsentRules.SharingStands(record, agency, kind, time.GetUtcNow()))
+            {
+                throw Access.Denied();
+            }
+        }
         return record;
     }
 
@@ -456,6 +573,10 @@ public sealed class CaseGrpcService(
             {
                 v.MaxLength("case.person.family_contact", p.FamilyContact, 500);
             }
+            if (Has("person.do_not_contact"))
+            {
+                v.MaxLength("case.person.do_not_contact", p.DoNotContact, 500);
+            }
         }
         if (fields is null || fields.Contains("categories"))
         {
@@ -478,6 +599,7 @@ public sealed class CaseGrpcService(
             v.MaxLength("case.reporter.relationship", c.Reporter?.Relationship, MaxName);
             v.MaxLength("case.reporter.phone", c.Reporter?.Phone, 50);
             v.MaxLength("case.reporter.organization", c.Reporter?.Organization, MaxName);
+            v.MaxLength("case.reporter.do_not_contact", c.Reporter?.DoNotContact, 500);
         }
         if ((fields is null || fields.Contains("case_worker")) && c.CaseWorker.Length > 0)
         {

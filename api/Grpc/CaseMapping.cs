@@ -24,6 +24,7 @@ public static class CaseMapping
                 Relationship = d.Reporter.Relationship,
                 Phone = d.Reporter.Phone,
                 Organization = d.Reporter.Organization,
+                DoNotContact = d.Reporter.DoNotContact,
             },
             Person = new V1.Person
             {
@@ -33,6 +34,7 @@ public static class CaseMapping
                 ApproximateAgeYears = d.Person.ApproximateAgeYears,
                 Address = d.Person.Address,
                 FamilyContact = d.Person.FamilyContact,
+                DoNotContact = d.Person.DoNotContact,
             },
             Account = d.Account,
             ReportTime = c.ReportTime.ToTimestamp(),
@@ -64,6 +66,45 @@ public static class CaseMapping
         m.Categories.AddRange(d.Categories.Select(k => (V1.CaseCategory)k));
         m.Tasks.AddRange(c.TaskIds.Select(id => "tasks/" + id));
         m.SharedWith.AddRange(c.SharedAgencies.Select(id => "agencies/" + id));
+        m.Consents.AddRange(c.ConsentList.Select(x => x.ToMessage(c.Id, now)));
+        m.EmergencyOverrides.AddRange(c.OverrideList.Select(o =>
+        {
+            var e = new V1.EmergencyOverride
+            {
+                Agency = "agencies/" + o.AgencyId, Reason = o.Reason, DecidedBy = o.DecidedBy.ToMessage(),
+                DecideTime = o.DecideTime.ToTimestamp(), Method = o.Method,
+            };
+            e.DataScopes.AddRange(o.Scopes.Select(s => (V1.ConsentDataScope)(int)s));
+            return e;
+        }));
+        return m;
+    }
+
+    /// <summary>Consent → message, with its state at <paramref name="now"/>.</summary>
+    public static V1.Consent ToMessage(this CaseConsent c, string caseId, DateTimeOffset now)
+    {
+        var t = c.Terms;
+        var m = new V1.Consent
+        {
+            Name = $"cases/{caseId}/consents/{c.Id}",
+            GivenByKind = (V1.ConsentGiverKind)(int)t.GivenByKind,
+            GivenByName = t.GivenByName,
+            Relationship = t.Relationship,
+            Purpose = t.Purpose,
+            GiveTime = c.GiveTime.ToTimestamp(),
+            ExpireTime = t.ExpireTime.ToTimestamp(),
+            FormReference = t.FormReference,
+            State = (V1.ConsentState)(int)ConsentRules.StateAt(c, now),
+            RecordedBy = c.RecordedBy.ToMessage(),
+            RecordTime = c.RecordTime.ToTimestamp(),
+            WithdrawTime = c.WithdrawTime.ToTimestamp(),
+            WithdrawnBy = c.WithdrawnBy?.ToMessage(),
+            WithdrawReason = c.WithdrawReason,
+            Source = c.Source,
+        };
+        m.AgencyKinds.AddRange(t.AgencyKinds.Select(k => (V1.AgencyKind)(int)k));
+        m.Agencies.AddRange(t.AgencyIds.Select(a => "agencies/" + a));
+        m.DataScopes.AddRange(t.Scopes.Select(s => (V1.ConsentDataScope)(int)s));
         return m;
     }
 
@@ -103,14 +144,16 @@ public static class CaseMapping
         (IntakeSource)(int)m.Source,
         new Reporter(
             Text.Normalize(m.Reporter?.DisplayName ?? ""), Text.Normalize(m.Reporter?.Relationship ?? ""),
-            (m.Reporter?.Phone ?? "").Trim(), Text.Normalize(m.Reporter?.Organization ?? "")),
+            (m.Reporter?.Phone ?? "").Trim(), Text.Normalize(m.Reporter?.Organization ?? ""),
+            Text.Normalize(m.Reporter?.DoNotContact ?? "")),
         new Person(
             Text.Normalize(m.Person?.DisplayName ?? ""),
             (Sex)(int)(m.Person?.Sex ?? V1.Sex.Unspecified),
             m.Person?.BirthDate is { } b ? new DateOnly(b.Year, b.Month, b.Day) : null,
             m.Person?.ApproximateAgeYears ?? 0,
             Text.Normalize(m.Person?.Address ?? ""),
-            Text.Normalize(m.Person?.FamilyContact ?? "")),
+            Text.Normalize(m.Person?.FamilyContact ?? ""),
+            Text.Normalize(m.Person?.DoNotContact ?? "")),
         [.. m.Categories.Select(c => (int)c).Distinct().Order()],
         Text.Normalize(m.Account),
         m.CaseWorker.Trim());

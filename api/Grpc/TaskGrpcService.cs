@@ -43,10 +43,15 @@ public sealed class TaskGrpcService(IGrainFactory grains, ReadModelStore readMod
             v.Required("dossier.requested_service", d.RequestedService, 500);
             v.MaxLength("dossier.assessment_summary", d.AssessmentSummary, MaxText);
             v.MaxLength("dossier.consent_by", d.ConsentBy, 200);
-            if (!d.ConsentGiven)
-            {
-                v.Add("dossier.consent_given", "A referral needs the person's or guardian's consent / cần có sự đồng ý.");
-            }
+        }
+        // Whether consent covers the referral is the case's rule (FAILED_PRECONDITION CONSENT_REQUIRED).
+        if (request.EmergencyOverride)
+        {
+            v.Required("emergency_override_reason", request.EmergencyOverrideReason, 2000);
+        }
+        else
+        {
+            v.MaxLength("emergency_override_reason", request.EmergencyOverrideReason, 2000);
         }
         v.ThrowIfAny();
         var call = CallContexts.For(context, request.RequestId);
@@ -68,7 +73,8 @@ public sealed class TaskGrpcService(IGrainFactory grains, ReadModelStore readMod
             new Silo.Tasks.ReferralDossier(
                 Text.Normalize(dossier.Reason), Text.Normalize(dossier.RequestedService), Text.Normalize(dossier.AssessmentSummary),
                 dossier.ConsentGiven, Text.Normalize(dossier.ConsentBy)),
-            "", Service: service);
+            "", Service: service,
+            Emergency: request.EmergencyOverride ? new OverrideRequest(Text.Normalize(request.EmergencyOverrideReason)) : null);
         return Map(await grains.GetGrain<IIntakeGrain>(0).CreateTask(spec, call));
     }
 

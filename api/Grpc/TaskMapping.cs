@@ -10,6 +10,7 @@ public static class TaskMapping
     public static V1.Task ToMessage(this TaskRecord r, DateTimeOffset now)
     {
         var s = r.Spec;
+        var limited = r.IsConsentLimited(now);
         var m = new V1.Task
         {
             Name = "tasks/" + r.Id,
@@ -26,7 +27,8 @@ public static class TaskMapping
             Dossier = s.Dossier is { } d
                 ? new V1.ReferralDossier
                 {
-                    Reason = d.Reason, RequestedService = d.RequestedService, AssessmentSummary = d.AssessmentSummary,
+                    // Once the consent is withdrawn or expired the assessment is no longer the agency's to read.
+                    Reason = d.Reason, RequestedService = d.RequestedService, AssessmentSummary = limited ? "" : d.AssessmentSummary,
                     ConsentGiven = d.ConsentGiven, ConsentBy = d.ConsentBy,
                 }
                 : null,
@@ -35,6 +37,7 @@ public static class TaskMapping
                 {
                     PersonName = c.PersonName, AgeYears = c.AgeYears, Sex = c.Sex, Ward = CommonMapping.Named("wards", c.WardId),
                     Address = c.Address, FamilyContact = c.FamilyContact,
+                    PersonDoNotContact = c.PersonDoNotContact, ReporterDoNotContact = c.ReporterDoNotContact,
                 }
                 : null,
             Outcome = r.Outcome is { } o
@@ -59,6 +62,9 @@ public static class TaskMapping
             Service = s.Service is { } svc ? $"agencies/{s.AssigneeAgencyId}/services/{svc.ServiceId}" : "",
             ServiceDisplayName = s.Service?.DisplayName ?? "",
             ServiceCapacity = (V1.ServiceCapacity)(int)(s.Service?.Capacity ?? Silo.Directory.ServiceCapacity.Unspecified),
+            ConsentLimited = limited,
+            Consent = r.Consent is { ConsentId.Length: > 0 } b && s.CaseId.Length > 0 ? $"cases/{s.CaseId}/consents/{b.ConsentId}" : "",
+            EmergencyOverride = r.Consent?.EmergencyOverride ?? false,
         };
         m.History.AddRange(r.History.Select(e => new V1.TaskEvent
         {

@@ -65,6 +65,7 @@ public static class ReportBuilder
             Closed = Get("closed"),
             ClosedByReason = Rows("cases.closed_by_reason", Get("closed"), reasons),
             OpenOverSixMonths = Get("over6"),
+            EmergencyOverrideCases = Get("override"),
         };
         stats.Trend.AddRange(data.Trend.Select(t => new QuarterCount { Quarter = t.Quarter, NewCases = t.New, ClosedCases = t.Closed }));
         return stats;

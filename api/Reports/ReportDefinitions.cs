@@ -28,6 +28,8 @@ public static class ReportDefinitions
         D("cases.closed_by_reason", "Đóng theo lý do", "Lần đóng hồ sơ trong kỳ theo lý do ghi khi đóng. / Closings by the reason given."),
         D("cases.open_over_six_months", "Mở quá 6 tháng",
             "Hồ sơ đang mở cuối kỳ có tin báo từ hơn 6 tháng trước cuối kỳ. / Open at the end and reported more than six months before it."),
+        D("cases.emergency_overrides", "Chuyển khẩn cấp không có đồng ý",
+            "Hồ sơ có ít nhất một lần chuyển tuyến hoặc chia sẻ hồ sơ khi chưa có sự đồng ý, do lãnh đạo UBND phường hoặc điều phối viên quyết định khẩn cấp trong kỳ. / Cases with an emergency override (a referral or sharing without consent) in the period."),
         D("cases.trend", "Xu hướng theo quý", "Trường hợp mới và lần đóng hồ sơ theo từng quý. / New cases and closings per quarter."),
         D("clocks.emergency_measures", ReportLabels.Clock(LegalClock.EmergencyMeasures),
             "Hồ sơ tiếp nhận trong kỳ đã vào bước can thiệp khẩn cấp (nguy cơ nghiêm trọng); đúng hạn khi hồ sơ rời bước khẩn cấp (biện pháp đã được ghi nhận) trong 12 giờ kể từ khi tiếp nhận tin báo (Nghị định 56/2017). Trung vị tính bằng giờ. / Emergencies among the period's cases; met when the case left the EMERGENCY step within 12 hours of the report. Median in hours."),

@@ -108,6 +108,7 @@ public static class ReportFiles
             await Total("cases.closed", c.Closed);
             await Rows(c.ClosedByReason);
             await Total("cases.open_over_six_months", c.OpenOverSixMonths);
+            await Total("cases.emergency_overrides", c.EmergencyOverrideCases);
 
             await Sheet(s, st, "Xu hướng", ["Quý", "Trường hợp mới", "Đóng hồ sơ"], [12, 16, 16], ct);
             foreach (var q in c.Trend)
@@ -208,6 +209,7 @@ public static class ReportFiles
             await Row("Trường hợp", ReportDefinitions.Label("cases.closed"), "cases.closed", "", c.Closed.ToString(CultureInfo.InvariantCulture), "");
             await Breakdown(c.ClosedByReason);
             await Row("Trường hợp", ReportDefinitions.Label("cases.open_over_six_months"), "cases.open_over_six_months", "", c.OpenOverSixMonths.ToString(CultureInfo.InvariantCulture), "");
+            await Row("Trường hợp", ReportDefinitions.Label("cases.emergency_overrides"), "cases.emergency_overrides", "", c.EmergencyOverrideCases.ToString(CultureInfo.InvariantCulture), "");
             foreach (var q in c.Trend)
             {
                 await Row("Xu hướng", "Trường hợp mới", q.Quarter, "", q.NewCases.ToString(CultureInfo.InvariantCulture), "");

@@ -126,6 +126,7 @@ public sealed class CaseGrain : Grain, ICaseGrain
                     ApproximateAgeYears = set.Contains("person.approximate_age_years") ? patch.Person.ApproximateAgeYears : person.ApproximateAgeYears,
                     Address = set.Contains("person.address") ? patch.Person.Address : person.Address,
                     FamilyContact = set.Contains("person.family_contact") ? patch.Person.FamilyContact : person.FamilyContact,
+                    DoNotContact = set.Contains("person.do_not_contact") ? patch.Person.DoNotContact : person.DoNotContact,
                 };
             }
             var details = new CaseDetails(
@@ -260,6 +261,160 @@ public sealed class CaseGrain : Grain, ICaseGrain
                 shared ? "SHARED_WITH_AGENCY" : "SHARING_STOPPED", "agencies/" + agencyId, "agencies/" + agencyId);
         });
 
+    async Task<CaseRecord> ICaseGrain.SetSharing(string agencyId, AgencyKind kind, bool shared, OverrideRequest? emergency, CallContext call)
+    {
+        if (!shared)
+        {
+            return await ((ICaseGrain)this).SetSharing(agencyId, false, call);
+        }
+        await _sync.FlushAsync();
+        var c = Current;
+        if (_state.State.Requests.Find(call.RequestId) is not null)
+        {
+            return c;
+        }
+        Require(c, CaseAction.Update);
+        var now = _time.GetUtcNow();
+        var scopes = ConsentRules.ForSharing(kind);
+        var (covering, missing) = ConsentRules.Cover(c.ConsentList, agencyId, kind, scopes, now);
+        if (covering is null && !ConsentRules.Overridden(c.OverrideList, agencyId, scopes))
+        {
+            if (emergency is null)
+            {
+                throw ConsentRules.Missing(c.Id, agencyId, kind, missing, "sharing the full record");
+            }
+            RecordOverride(c, agencyId, scopes, emergency, "SetCaseSharing", "agencies/" + agencyId, call);
+        }
+        return await ((ICaseGrain)this).SetSharing(agencyId, true, call);
+    }
+
+    async Task<CaseConsent> ICaseGrain.RecordConsent(ConsentTerms terms, CallContext call)
+    {
+        await _sync.FlushAsync();
+        var c = Current;
+        if (_state.State.Requests.Find(call.RequestId) is not null
+            && c.ConsentList.FirstOrDefault(x => x.RequestId == call.RequestId) is { } done)
+        {
+            return done;
+        }
+        var consent = AddConsent(c, terms, "", call);
+        await Save();
+        return consent;
+    }
+
+    async Task<CaseConsent> ICaseGrain.WithdrawConsent(string consentId, string reason, CallContext call)
+    {
+        await _sync.FlushAsync();
+        var c = Current;
+        var consent = c.ConsentList.FirstOrDefault(x => x.Id == consentId) ?? throw new NotFoundException($"{Name}/consents/{consentId}");
+        if (consent.WithdrawTime is not null || _state.State.Requests.Find(call.RequestId) is not null)
+        {
+            return consent;
+        }
+        var now = _time.GetUtcNow();
+        var withdrawn = consent with { WithdrawTime = now, WithdrawnBy = call.Actor, WithdrawReason = reason };
+        var consents = c.ConsentList.Select(x => x.Id == consentId ? withdrawn : x).ToArray();
+        var after = c with { Consents = consents };
+        // Open tasks of agencies nothing else covers any more: limited to the task and the case
+        // summary, and their agencies told, before the withdrawal is stored (a failure then leaves
+        // the tasks limited and the call retried, never the other way round).
+        var detail = $"Sự đồng ý đã bị rút: chỉ còn nhiệm vụ và tóm tắt hồ sơ / consent withdrawn: only the task and the case summary remain. {reason}";
+        foreach (var taskId in _state.State.OpenTaskIds.Order(StringComparer.Ordinal).ToList())
+        {
+            var task = await GrainFactory.GetGrain<ITaskGrain>(taskId).Get();
+            if (task is null || task.ConsentLimitedTime is not null || task.Consent is { EmergencyOverride: true })
+            {
+                continue;
+            }
+            var agency = task.Spec.AssigneeAgencyId;
+            var kind = (await GrainFactory.GetGrain<IAgencyGrain>(agency).Get())?.Profile.Kind ?? AgencyKind.Unspecified;
+            var rested = task.Consent?.ConsentId == consentId || ConsentRules.Names(consent, agency, kind);
+            if (rested && !ConsentRules.Covers(consents, agency, kind, ConsentRules.ForReferral(kind), now))
+            {
+                await GrainFactory.GetGrain<ITaskGrain>(taskId).LimitForConsent(detail, call);
+            }
+        }
+        // Shares the withdrawn consent was the basis of end now.
+        var ended = new List<string>();
+        foreach (var agency in c.SharedAgencies)
+        {
+            var kind = (await GrainFactory.GetGrain<IAgencyGrain>(agency).Get())?.Profile.Kind ?? AgencyKind.Unspecified;
+            if (!ConsentRules.SharingStands(after, agency, kind, now))
+            {
+                ended.Add(agency);
+            }
+        }
+        _state.State.Record = Bump(after with { SharedWith = [.. c.SharedAgencies.Except(ended)] });
+        Append(call, "CONSENT_WITHDRAWN", reason, $"{Name}/consents/{consentId}");
+        foreach (var agency in ended)
+        {
+            Append(call, "SHARING_STOPPED", "Sự đồng ý đã bị rút / consent withdrawn: agencies/" + agency, "agencies/" + agency);
+        }
+        _state.State.Requests.Remember(call.RequestId, _state.State.Record.Version);
+        await Save();
+        return withdrawn;
+    }
+
+    async Task<ConsentBasis> ICaseGrain.AuthorizeReferral(string taskId, string agencyId, AgencyKind kind, OverrideRequest? emergency, string? dossierConsentBy, CallContext call)
+    {
+        await _sync.FlushAsync();
+        var c = Current;
+        var now = _time.GetUtcNow();
+        var scopes = ConsentRules.ForReferral(kind);
+        var (covering, missing) = ConsentRules.Cover(c.ConsentList, agencyId, kind, scopes, now);
+        if (covering is not null)
+        {
+            return new ConsentBasis(covering[0].Id, ConsentRules.CoverEnds(covering), false);
+        }
+        if (_state.State.Requests.Find(call.RequestId) is not null && c.OverrideList.Any(o => o.AgencyId == agencyId && o.Method == "CreateReferral"))
+        {
+            return new ConsentBasis("", null, true);
+        }
+        if (emergency is not null)
+        {
+            RecordOverride(c, agencyId, scopes, emergency, "CreateReferral", "tasks/" + taskId, call);
+            _state.State.Requests.Remember(call.RequestId, _state.State.Record!.Version);
+            await Save();
+            return new ConsentBasis("", null, true);
+        }
+        if (dossierConsentBy is not null)
+        {
+            // Older integrations: the dossier's consent flag stands for a consent to this referral.
+            var terms = new ConsentTerms(ConsentGiverKind.Unspecified, dossierConsentBy, "", [], [agencyId], [ConsentScope.CaseSummary],
+                "Chuyển tuyến (theo hồ sơ chuyển tuyến) / referral (from the referral dossier)", now, null, "");
+            var consent = AddConsent(c, terms, "tasks/" + taskId, call);
+            await Save();
+            return new ConsentBasis(consent.Id, null, false);
+        }
+        throw ConsentRules.Missing(c.Id, agencyId, kind, missing, "a referral");
+    }
+
+    private CaseConsent AddConsent(CaseRecord c, ConsentTerms terms, string source, CallContext call)
+    {
+        var now = _time.GetUtcNow();
+        var id = (c.ConsentList.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var consent = new CaseConsent(id, terms, call.Actor, now, null, null, "", source, call.RequestId);
+        _state.State.Record = Bump(c with { Consents = [.. c.ConsentList, consent] });
+        var covers = string.Join(", ", terms.AgencyKinds.Select(k => k.ToString()).Concat(terms.AgencyIds.Select(a => "agencies/" + a)));
+        var data = string.Join(", ", terms.Scopes.Select(ConsentRules.ContractName));
+        var until = terms.ExpireTime is { } end ? $"; until {WorkingCalendar.FormatLocal(end)}" : "";
+        Append(call, "CONSENT_RECORDED", $"{terms.GivenByName} ({terms.Relationship}): {covers}; {data}{until}", $"{Name}/consents/{id}");
+        _state.State.Requests.Remember(call.RequestId, _state.State.Record.Version);
+        return consent;
+    }
+
+    private void RecordOverride(CaseRecord c, string agencyId, ConsentScope[] scopes, OverrideRequest emergency, string method, string resource, CallContext call)
+    {
+        if (!ConsentRules.MayOverride(call.Actor, c.WardId))
+        {
+            throw new PermissionDeniedException(
+                "Only the ward's vice-chair or a Centre coordinator may decide an emergency override / chỉ lãnh đạo UBND phường hoặc điều phối viên Trung tâm được quyết định chuyển khẩn cấp khi chưa có sự đồng ý.");
+        }
+        var o = new EmergencyOverride(agencyId, scopes, emergency.Reason, call.Actor, _time.GetUtcNow(), method);
+        _state.State.Record = Bump(c with { Overrides = [.. c.OverrideList, o] });
+        Append(call, "EMERGENCY_OVERRIDE", $"{method} agencies/{agencyId}: {emergency.Reason}", resource);
+    }
+
     async Task ICaseGrain.TrackTask(string taskId, bool open)
     {
         await _sync.FlushAsync();
@@ -286,7 +441,8 @@ public sealed class CaseGrain : Grain, ICaseGrain
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(_time.GetUtcNow(), WorkingCalendar.VietnamTime).DateTime);
         var p = c.Details.Person;
         return Task.FromResult<CaseTaskContext?>(new CaseTaskContext(
-            c.WardId, c.Step != CaseStep.Closed, p.DisplayName, p.AgeAt(today), p.Sex, p.Address, p.FamilyContact));
+            c.WardId, c.Step != CaseStep.Closed, p.DisplayName, p.AgeAt(today), p.Sex, p.Address, p.FamilyContact,
+            p.DoNotContact, c.Details.Reporter.DoNotContact));
     }
 
     Task<CaseRecord?> ICaseGrain.Get() => Task.FromResult(_state.State.Record);

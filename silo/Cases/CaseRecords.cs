@@ -36,7 +36,8 @@ public sealed record Reporter(
     [property: Id(0)] string DisplayName,
     [property: Id(1)] string Relationship,
     [property: Id(2)] string Phone,
-    [property: Id(3)] string Organization);
+    [property: Id(3)] string Organization,
+    [property: Id(4)] string DoNotContact = "");
 
 /// <summary>The person the case is about.</summary>
 [GenerateSerializer, Alias("coord.Person")]
@@ -46,7 +47,8 @@ public sealed record Person(
     [property: Id(2)] DateOnly? BirthDate,
     [property: Id(3)] int ApproximateAgeYears,
     [property: Id(4)] string Address,
-    [property: Id(5)] string FamilyContact)
+    [property: Id(5)] string FamilyContact,
+    [property: Id(6)] string DoNotContact = "")
 {
     /// <summary>Age in whole years at <paramref name="today"/> (from the birth date when known).</summary>
     public int AgeAt(DateOnly today)
@@ -136,10 +138,18 @@ public sealed record CaseRecord(
     [property: Id(16)] long Version,
     [property: Id(17)] DateTimeOffset CreateTime,
     [property: Id(18)] DateTimeOffset UpdateTime,
-    [property: Id(19)] string[]? SharedWith = null)
+    [property: Id(19)] string[]? SharedWith = null,
+    [property: Id(20)] CaseConsent[]? Consents = null,
+    [property: Id(21)] EmergencyOverride[]? Overrides = null)
 {
     /// <summary>Agencies the full record is shared with.</summary>
     public IReadOnlyList<string> SharedAgencies => SharedWith ?? [];
+
+    /// <summary>Consents recorded on the case, oldest first (withdrawn and expired ones too).</summary>
+    public IReadOnlyList<CaseConsent> ConsentList => Consents ?? [];
+
+    /// <summary>Emergency overrides decided on the case, oldest first.</summary>
+    public IReadOnlyList<EmergencyOverride> OverrideList => Overrides ?? [];
 }
 
 /// <summary>One entry of a case timeline.</summary>
@@ -163,4 +173,6 @@ public sealed record CaseTaskContext(
     [property: Id(3)] int AgeYears,
     [property: Id(4)] Sex Sex,
     [property: Id(5)] string Address,
-    [property: Id(6)] string FamilyContact);
+    [property: Id(6)] string FamilyContact,
+    [property: Id(7)] string PersonDoNotContact = "",
+    [property: Id(8)] string ReporterDoNotContact = "");

@@ -58,6 +58,35 @@ public interface ICaseGrain : IGrainWithStringKey
     [Alias("SetSharing")]
     Task<CaseRecord> SetSharing(string agencyId, bool shared, CallContext call);
 
+    /// <summary>
+    /// Shares the full record with an agency of <paramref name="kind"/> (refused with CONSENT_REQUIRED
+    /// unless a current consent covers it, or <paramref name="emergency"/> is decided by the ward's
+    /// vice-chair or a coordinator), or stops sharing it.
+    /// </summary>
+    [Alias("SetSharingWithConsent")]
+    Task<CaseRecord> SetSharing(string agencyId, Directory.AgencyKind kind, bool shared, OverrideRequest? emergency, CallContext call);
+
+    /// <summary>Records a consent; a retry with the same request id returns it as recorded.</summary>
+    [Alias("RecordConsent")]
+    Task<CaseConsent> RecordConsent(ConsentTerms terms, CallContext call);
+
+    /// <summary>
+    /// Withdraws a consent at once: shares it alone covered end, and open tasks of agencies it
+    /// alone covered are limited to the task and the case summary (their agencies are told).
+    /// </summary>
+    [Alias("WithdrawConsent")]
+    Task<CaseConsent> WithdrawConsent(string consentId, string reason, CallContext call);
+
+    /// <summary>
+    /// What a referral of task <paramref name="taskId"/> to the agency rests on: a current consent
+    /// covering the agency and the case summary; else an emergency override (recorded; only the
+    /// ward's vice-chair or a coordinator); else the dossier's consent flag of older integrations
+    /// (<paramref name="dossierConsentBy"/> not null: recorded as a consent). Otherwise throws
+    /// FailedPreconditionException CONSENT_REQUIRED.
+    /// </summary>
+    [Alias("AuthorizeReferral")]
+    Task<ConsentBasis> AuthorizeReferral(string taskId, string agencyId, Directory.AgencyKind kind, OverrideRequest? emergency, string? dossierConsentBy, CallContext call);
+
     /// <summary>Records that a task belongs to the case and whether it is still open (idempotent).</summary>
     /// <remarks>
     /// Interleaves with the case's other calls: a task busy with its own step calls this while the

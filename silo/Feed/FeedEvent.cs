@@ -109,6 +109,7 @@ public static class FeedEvents
             "REASSIGNED" when task.Status == Tasks.TaskStatus.Cancelled => (FeedEventType.TaskCancelled, last.Text),
             "OUTCOME_REVIEWED" => (FeedEventType.TaskUpdated, last.Text),
             "OUTCOME_SENT_BACK" => (FeedEventType.TaskUpdated, "Kết quả bị gửi lại / outcome sent back: " + last.Text),
+            "CONSENT_WITHDRAWN" => (FeedEventType.TaskUpdated, last.Text),
             "COMMENT" when !byAgency => (FeedEventType.CommentAdded, last.Text),
             _ => null,
         };

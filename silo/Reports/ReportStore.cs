@@ -56,7 +56,7 @@ public sealed record TrendCount(string Quarter, long New, long Closed);
 /// <summary>Everything a report is built from.</summary>
 public sealed class ReportData
 {
-    /// <summary>Case counts by dimension and value (dimensions: new, source, sex, age, risk, category, open, step, over6, closed, reason).</summary>
+    /// <summary>Case counts by dimension and value (dimensions: new, source, sex, age, risk, category, open, step, over6, closed, reason, override).</summary>
     public Dictionary<(string Dimension, string Value), long> Cases { get; } = [];
     /// <summary>The case trend.</summary>
     public List<TrendCount> Trend { get; } = [];
@@ -149,6 +149,8 @@ public sealed class ReportStore(NpgsqlDataSource db)
                 where e.action = 'CASE_CLOSED' and e.time >= @start and e.time < @end and e.time < @asof and {EventScope}
             union all select 'reason', btrim(e.detail), count(*) from case_events e
                 where e.action = 'CASE_CLOSED' and e.time >= @start and e.time < @end and e.time < @asof and {EventScope} group by 2
+            union all select 'override', '', count(distinct e.case_id) from case_events e
+                where e.action = 'EMERGENCY_OVERRIDE' and e.time >= @start and e.time < @end and e.time < @asof and {EventScope}
             """, q);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

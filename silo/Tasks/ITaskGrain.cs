@@ -40,6 +40,13 @@ public interface ITaskGrain : IGrainWithStringKey
     [Alias("Remind")]
     Task<bool> Remind(Reminders.ReminderKind kind, DateTimeOffset dueAt);
 
+    /// <summary>
+    /// The consent behind the task was withdrawn: from now on the agency sees only the task and the
+    /// case summary, and its feed gets a TASK_UPDATED event saying why (no-op when already limited).
+    /// </summary>
+    [Alias("LimitForConsent")]
+    Task<TaskRecord?> LimitForConsent(string text, CallContext call);
+
     /// <summary>The task, or null when it does not exist.</summary>
     [Alias("Get")]
     Task<TaskRecord?> Get();

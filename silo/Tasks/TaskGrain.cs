@@ -63,7 +63,8 @@ public sealed class TaskGrain : Grain, ITaskGrain
         var violations = new List<FieldViolation>();
         var assignee = GrainFactory.GetGrain<IAgencyGrain>(spec.AssigneeAgencyId);
         ServiceRecord? service = null;
-        if (await assignee.Get() is null)
+        var agency = await assignee.Get();
+        if (agency is null)
         {
             violations.Add(new("assignee", $"Unknown agency agencies/{spec.AssigneeAgencyId} / không có cơ quan này."));
         }
@@ -114,7 +115,8 @@ public sealed class TaskGrain : Grain, ITaskGrain
                     violations.Add(new("case", $"cases/{spec.CaseId} belongs to another ward / hồ sơ thuộc phường khác."));
                 }
                 wardId = context.WardId;
-                summary = new TaskCaseSummary(context.PersonName, context.AgeYears, context.Sex.ToString(), context.WardId, context.Address, context.FamilyContact);
+                summary = new TaskCaseSummary(context.PersonName, context.AgeYears, context.Sex.ToString(), context.WardId, context.Address, context.FamilyContact,
+                    context.PersonDoNotContact, context.ReporterDoNotContact);
             }
         }
         else if (wardId.Length > 0 && await GrainFactory.GetGrain<IWardGrain>(wardId).Get() is null)
@@ -125,10 +127,18 @@ public sealed class TaskGrain : Grain, ITaskGrain
         {
             throw new InvalidArgumentException(violations);
         }
+        // A referral passes the case summary to the agency: only on a consent, or an emergency override.
+        ConsentBasis? basis = null;
+        if (spec.Kind == TaskKind.Referral && spec.CaseId.Length > 0)
+        {
+            basis = await GrainFactory.GetGrain<ICaseGrain>(spec.CaseId).AuthorizeReferral(
+                this.GetPrimaryKeyString(), spec.AssigneeAgencyId, agency!.Profile.Kind, spec.Emergency,
+                spec.Dossier is { ConsentGiven: true } d ? d.ConsentBy : null, call);
+        }
         var created = new TaskEvent(now, call.Actor, "CREATED", TaskStatus.Requested, spec.Title, call.Method);
         _state.State.Record = new TaskRecord(
             this.GetPrimaryKeyString(), spec with { WardId = wardId }, TaskStatus.Requested, call.Actor, summary, null, "", false, "",
-            [created], 1, now, now);
+            [created], 1, now, now, basis);
         _state.State.CreateRequestId = call.RequestId;
         _state.State.Requests.Remember(call.RequestId, 1);
         return await Save();
@@ -209,7 +219,8 @@ public sealed class TaskGrain : Grain, ITaskGrain
         var due = dueTime ?? (r.Spec.DueTime > _time.GetUtcNow() ? r.Spec.DueTime : (DateTimeOffset?)null)
             ?? throw new InvalidArgumentException("due_time", "The old due time has passed: give a new one / hạn cũ đã qua, cần hạn mới.");
         // The service belonged to the old agency's catalogue: the replacement names none.
-        var spec = r.Spec with { AssigneeAgencyId = assigneeAgencyId, DueTime = due, Replaces = this.GetPrimaryKeyString(), Service = null };
+        // An emergency override was decided for the first agency only: the new one needs its own basis.
+        var spec = r.Spec with { AssigneeAgencyId = assigneeAgencyId, DueTime = due, Replaces = this.GetPrimaryKeyString(), Service = null, Emergency = null };
         // The new task keeps the original assigner: whoever reassigns acts in the same office.
         var replacement = await GrainFactory.GetGrain<ITaskGrain>(newTaskId).Create(spec, call with { Actor = r.Assigner });
         _state.State.Record = r with
@@ -241,6 +252,33 @@ public sealed class TaskGrain : Grain, ITaskGrain
             Version = r.Version + 1,
             UpdateTime = _time.GetUtcNow(),
         };
+        _caseIsCaller = true;
+        try
+        {
+            return await Save();
+        }
+        finally
+        {
+            _caseIsCaller = false;
+        }
+    }
+
+    async Task<TaskRecord?> ITaskGrain.LimitForConsent(string text, CallContext call)
+    {
+        await _sync.FlushAsync();
+        if (_state.State.Record is not { } r || r.ConsentLimitedTime is not null)
+        {
+            return _state.State.Record;
+        }
+        var now = _time.GetUtcNow();
+        _state.State.Record = r with
+        {
+            ConsentLimitedTime = now,
+            History = [.. r.History, new TaskEvent(now, call.Actor, "CONSENT_WITHDRAWN", r.Status, text, call.Method)],
+            Version = r.Version + 1,
+            UpdateTime = now,
+        };
+        // The case is the caller (it is withdrawing the consent): it keeps its own index.
         _caseIsCaller = true;
         try
         {

@@ -19,7 +19,9 @@ public sealed record TaskCaseSummary(
     [property: Id(2)] string Sex,
     [property: Id(3)] string WardId,
     [property: Id(4)] string Address,
-    [property: Id(5)] string FamilyContact);
+    [property: Id(5)] string FamilyContact,
+    [property: Id(6)] string PersonDoNotContact = "",
+    [property: Id(7)] string ReporterDoNotContact = "");
 
 /// <summary>Outcome report of a completed task.</summary>
 [GenerateSerializer, Alias("coord.OutcomeReport")]
@@ -67,7 +69,8 @@ public sealed record TaskSpec(
     [property: Id(8)] ReferralDossier? Dossier,
     [property: Id(9)] string Replaces,
     [property: Id(10)] string? ConferenceId = null,
-    [property: Id(11)] TaskServiceRef? Service = null)
+    [property: Id(11)] TaskServiceRef? Service = null,
+    [property: Id(12)] Cases.OverrideRequest? Emergency = null)
 {
     /// <summary>For a conference action, the conference (<c>{cluster}/{conference}</c>) that decided it.</summary>
     public string Conference => ConferenceId ?? "";
@@ -91,8 +94,17 @@ public sealed record TaskRecord(
     [property: Id(12)] DateTimeOffset UpdateTime,
     // Ids follow the contract's Task field numbers (25, 26) so that fields other changes add cannot collide.
     [property: Id(25)] TaskReasonCode StatusReasonCode = TaskReasonCode.Unspecified,
-    [property: Id(26)] int OutcomeSendBacks = 0)
+    [property: Id(26)] int OutcomeSendBacks = 0,
+    [property: Id(13)] Cases.ConsentBasis? Consent = null,
+    [property: Id(14)] DateTimeOffset? ConsentLimitedTime = null)
 {
+    /// <summary>
+    /// Whether the consent behind the task no longer stands at <paramref name="now"/> (withdrawn, or
+    /// past its expiry): the agency then sees only the task and the case summary.
+    /// </summary>
+    public bool IsConsentLimited(DateTimeOffset now) =>
+        ConsentLimitedTime is not null || (Consent is { EmergencyOverride: false, ExpireTime: { } end } && end <= now);
+
     /// <summary>Whether the task is past due and still open at <paramref name="now"/>.</summary>
     public bool IsOverdue(DateTimeOffset now) => TaskStateMachine.IsOpen(Status) && Spec.DueTime < now;
 

@@ -174,6 +174,19 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
         {
             Name = s.Case, Agency = "agencies/danang-swc", Shared = true, RequestId = Rid(),
         }).ResponseAsync),
+        ["CaseService/RecordConsent"] = new(CaseWriters, (c, s) => new CaseService.CaseServiceClient(c).RecordConsentAsync(new()
+        {
+            Parent = s.Case, RequestId = Rid(),
+            Consent = new Consent
+            {
+                GivenByKind = ConsentGiverKind.Parent, GivenByName = "Trần Thị B", Relationship = "Mẹ", AgencyKinds = { AgencyKind.Police },
+                DataScopes = { ConsentDataScope.CaseSummary }, Purpose = "Chuyển tuyến",
+            },
+        }).ResponseAsync),
+        ["CaseService/WithdrawConsent"] = new(CaseWriters, (c, s) => new CaseService.CaseServiceClient(c).WithdrawConsentAsync(new()
+        {
+            Name = s.Case + "/consents/1", Reason = "r", RequestId = Rid(),
+        }).ResponseAsync),
         ["CaseService/ReopenCase"] = new(CaseWriters, (c, s) => new CaseService.CaseServiceClient(c).ReopenCaseAsync(new() { Name = s.Case, Reason = "r", RequestId = Rid() }).ResponseAsync),
 
         ["TaskService/CreateReferral"] = new(CaseWriters, (c, s) => new TaskService.TaskServiceClient(c).CreateReferralAsync(new()

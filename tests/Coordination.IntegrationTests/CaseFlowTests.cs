@@ -276,6 +276,16 @@ public sealed class CaseFlowTests : IAsyncLifetime
             Name = c.Name, RequestId = Rid(), Assessment = new Assessment { RiskLevel = RiskLevel.High, Findings = "Chi tiết nhạy cảm" },
         }, _as.As(Officer));
         await RpcAssert.Fails(StatusCode.PermissionDenied, () => Cases.GetCaseAsync(new GetCaseRequest { Name = c.Name }, _as.As(Police)).ResponseAsync);
+        // Sharing the full record needs the family's consent (issue 12).
+        await Cases.RecordConsentAsync(new RecordConsentRequest
+        {
+            Parent = c.Name, RequestId = Rid(),
+            Consent = new Consent
+            {
+                GivenByKind = ConsentGiverKind.Parent, GivenByName = "Trần Thị B", Relationship = "Mẹ", Agencies = { Police },
+                DataScopes = { ConsentDataScope.FullRecord }, Purpose = "Phối hợp điều tra",
+            },
+        }, _as.As(Officer));
 
         var shared = await Cases.SetCaseSharingAsync(new SetCaseSharingRequest { Name = c.Name, Agency = Police, Shared = true, RequestId = Rid() }, _as.As(Officer));
         Assert.Equal([Police], shared.SharedWith);

@@ -53,6 +53,9 @@ public sealed partial class ConsoleResourceTests
     [InlineData(typeof(ConferenceState))]
     [InlineData(typeof(AgendaReason))]
     [InlineData(typeof(StaffRole))]
+    [InlineData(typeof(ConsentGiverKind))]
+    [InlineData(typeof(ConsentDataScope))]
+    [InlineData(typeof(ConsentState))]
     public void Every_value_of_an_enum_the_pages_show_has_words(Type enumType)
     {
         var missing = Enum.GetNames(enumType).Select(n => $"{enumType.Name}.{n}").Where(k => !Vietnamese.ContainsKey(k)).ToList();

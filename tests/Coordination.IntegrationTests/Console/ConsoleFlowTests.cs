@@ -29,6 +29,7 @@ public sealed partial class ConsoleFlowTests(ConsoleFixture fixture) : IClassFix
         await officer.Page.FillAsync("#age", "9");
         await officer.Page.CheckAsync("#cat-Abused");
         await officer.Page.FillAsync("#account", "Hàng xóm gọi tổng đài 18001046: nghe tiếng trẻ khóc, bị đánh nhiều lần.");
+        await officer.Page.FillAsync("#do-not-contact", "Không gọi số nhà, người cha sống ở đó");
         await officer.ShotAsync("02-intake");
         await officer.SubmitAsync("#person-name");
         Assert.Matches(CaseUrl(), officer.Page.Url);
@@ -42,6 +43,7 @@ public sealed partial class ConsoleFlowTests(ConsoleFixture fixture) : IClassFix
         Assert.Contains("Can thiệp khẩn cấp (12 giờ)", casePage);
         Assert.Matches(@"còn 1[12] giờ", casePage);
         Assert.Contains("Nghiêm trọng", casePage);
+        Assert.Contains("Không gọi số nhà, người cha sống ở đó", casePage);
         await officer.ShotAsync("03-case-emergency");
 
         // The vice-chair sees it in the ward inbox and assigns the police and the health station.
@@ -91,6 +93,8 @@ public sealed partial class ConsoleFlowTests(ConsoleFixture fixture) : IClassFix
         Assert.Contains(policeTask.Name["tasks/".Length..], await police.MainTextAsync());
         await police.ShotAsync("06-agency-tasks");
         await police.GoAsync("/" + policeTask.Name);
+        // The family's safety note reaches the agency before anyone calls.
+        Assert.Contains("Không gọi số nhà, người cha sống ở đó", await police.MainTextAsync());
         await police.SubmitAsync("#accept-text");
         Assert.Contains("done=accepted", police.Page.Url);
         await police.Page.FillAsync("#outcome-actions", "Đã đến nhà, tách trẻ khỏi người cha, lập biên bản.");
@@ -295,6 +299,55 @@ public sealed partial class ConsoleFlowTests(ConsoleFixture fixture) : IClassFix
         Assert.Contains("Phường Mân Thái", await officer.MainTextAsync());
         Assert.Equal(403, await officer.GoAsync("/reports?scope=city"));
         Assert.Empty(coordinator.Problems);
+    }
+
+    [Fact]
+    public async Task Consent_is_recorded_on_the_case_page_covers_a_referral_and_is_withdrawn()
+    {
+        var c = await new CaseService.CaseServiceClient(fixture.Platform.Coordinator).CreateCaseAsync(new CreateCaseRequest
+        {
+            RequestId = Guid.NewGuid().ToString(),
+            Case = new Case
+            {
+                Ward = "wards/hai-chau-1", Source = IntakeSource.HotlineCall, Categories = { CaseCategory.Abused },
+                Person = new Person { DisplayName = "Lê Văn Tâm", Sex = Sex.Male, ApproximateAgeYears = 8 },
+            },
+        });
+        var caseId = c.Name["cases/".Length..];
+        await using var officer = await SignIn("hai-chau-1-officer");
+        async Task Refer()
+        {
+            await officer.GoAsync($"/cases/{caseId}/refer");
+            await officer.Page.SelectOptionAsync("#assignee", "agencies/hai-chau-1-police");
+            await officer.Page.FillAsync("#service", "Bảo vệ trẻ");
+            await officer.Page.FillAsync("#reason", "Bạo lực gia đình");
+            await officer.SubmitAsync("#reason");
+        }
+
+        // Without consent the referral is refused, and the page says what to do.
+        await Refer();
+        Assert.Contains("hãy ghi nhận sự đồng ý trước", await officer.MainTextAsync());
+
+        await officer.GoAsync("/cases/" + caseId);
+        await officer.Page.SelectOptionAsync("#consent-kind", "Parent");
+        await officer.Page.FillAsync("#consent-name", "Trần Thị Mai");
+        await officer.Page.FillAsync("#consent-relationship", "Mẹ");
+        await officer.Page.CheckAsync("input[name=ConsentKinds][value=Police]");
+        await officer.Page.CheckAsync("input[name=ConsentScopes][value=CaseSummary]");
+        await officer.Page.FillAsync("#consent-purpose", "Chuyển tuyến bảo vệ");
+        await officer.Page.FillAsync("#consent-form", "PĐY-2026-001");
+        await officer.SubmitAsync("#consent-name");
+        var page = await officer.MainTextAsync();
+        Assert.Contains("Trần Thị Mai", page);
+        Assert.Contains("Còn hiệu lực", page);
+
+        await Refer();
+        Assert.Contains("done=referred", officer.Page.Url);
+
+        await officer.Page.FillAsync("#withdraw-reason", "Mẹ rút lại sự đồng ý");
+        await officer.ClickAndWaitAsync("button[name='Withdraw.Agency']");
+        Assert.Contains("Đã rút lại", await officer.MainTextAsync());
+        Assert.Empty(officer.Problems);
     }
 
     [GeneratedRegex(@"/cases/([A-Z]{2}-\d{4}-\d{6})\?done=created")]
