@@ -1,4 +1,6 @@
+using Coordination.IntegrationTests.Console;
 using Coordination.IntegrationTests.Infrastructure;
+using Microsoft.Playwright;
 using Coordination.V1;
 using Google.Rpc;
 using Grpc.Core;
@@ -7,21 +9,35 @@ using Task = System.Threading.Tasks.Task;
 
 namespace Coordination.IntegrationTests;
 
-/// <summary>A seeded host with the duplicate check on (the suite's other hosts turn it off).</summary>
+/// <summary>
+/// A seeded host with the duplicate check on (the suite's other hosts turn it off), the console in
+/// front of it and a browser, for the whole class.
+/// </summary>
 public sealed class IntakeHostFixture : IAsyncLifetime
 {
+    private IPlaywright? _playwright;
+
     public TestDatabase Database { get; private set; } = null!;
     public PlatformHost Host { get; private set; } = null!;
+    public ConsoleHost Console { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+    public IReadOnlyDictionary<string, string> Passwords { get; private set; } = new Dictionary<string, string>();
 
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync();
         Host = await PlatformHost.StartAsync(Database.ConnectionString, seedDemo: true,
             environment: new Dictionary<string, string> { ["Intake__RefuseDuplicates"] = "true" });
+        Passwords = ConsoleFixture.ReadPasswords(Host.DataDirectory);
+        Console = await ConsoleHost.StartAsync(Host.GrpcPort, Host.DataDirectory);
+        (_playwright, Browser) = await ConsoleFixture.LaunchAsync();
     }
 
     public async Task DisposeAsync()
     {
+        await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        await Console.DisposeAsync();
         await Host.DisposeAsync();
         await Database.DisposeAsync();
     }
@@ -140,6 +156,16 @@ public sealed class IntakeTests(IntakeHostFixture fixture) : IClassFixture<Intak
     [Fact]
     public async Task Counselling_sessions_are_recorded_listed_linked_and_counted_in_reports()
     {
+        var vn = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh"));
+        var today = new CalendarDate { Year = vn.Year, Month = vn.Month, Day = vn.Day };
+        var period = new ReportPeriod { Dates = new DateRange { StartDate = today, EndDate = today } };
+        var reports = new ReportService.ReportServiceClient(fixture.Host.As(Coordinator));
+        // The console test of this class records sessions too: count from what is there now.
+        var cityBefore = (await reports.GetReportAsync(new GetReportRequest { Scope = "city", Period = period })).Counselling;
+        var wardBefore = (await reports.GetReportAsync(new GetReportRequest { Scope = "wards/hai-chau-1", Period = period })).Counselling;
+        long Channel(CounsellingStatistics s, CounsellingChannel c) => s.ByChannel.Single(x => x.Channel == c).Sessions;
+        long Topic(CounsellingStatistics s, CounsellingTopic t) => s.ByTopic.Single(x => x.Topic == t).Sessions;
+
         // An anonymous hotline call the Centre took, city-wide, never a case.
         var call = new RecordCounsellingSessionRequest
         {
@@ -165,7 +191,9 @@ public sealed class IntakeTests(IntakeHostFixture fixture) : IClassFixture<Intak
 
         // Listing: the ward sees its own, not the Centre's city-wide call; agencies see nothing.
         var wardList = await Counselling(Officer).ListCounsellingSessionsAsync(new ListCounsellingSessionsRequest());
-        Assert.Equal([visit.Name], wardList.CounsellingSessions.Select(s => s.Name));
+        Assert.Contains(visit.Name, wardList.CounsellingSessions.Select(s => s.Name));
+        Assert.DoesNotContain(anonymous.Name, wardList.CounsellingSessions.Select(s => s.Name));
+        Assert.All(wardList.CounsellingSessions, s => Assert.Equal("wards/hai-chau-1", s.Ward));
         await RpcAssert.Fails(StatusCode.PermissionDenied, () => Counselling(Officer).GetCounsellingSessionAsync(new GetCounsellingSessionRequest { Name = anonymous.Name }).ResponseAsync);
         await RpcAssert.Fails(StatusCode.PermissionDenied, () => Counselling(Police).ListCounsellingSessionsAsync(new ListCounsellingSessionsRequest()).ResponseAsync);
         var byCounsellor = await Counselling(Coordinator).ListCounsellingSessionsAsync(new ListCounsellingSessionsRequest { Counsellor = "users/coordinator" });
@@ -174,7 +202,8 @@ public sealed class IntakeTests(IntakeHostFixture fixture) : IClassFixture<Intak
         Assert.Single(paged.CounsellingSessions);
         Assert.NotEmpty(paged.NextPageToken);
         var rest = await Counselling(Coordinator).ListCounsellingSessionsAsync(new ListCounsellingSessionsRequest { PageSize = 1, PageToken = paged.NextPageToken });
-        Assert.Equal(new[] { anonymous.Name, visit.Name }.Order(), paged.CounsellingSessions.Concat(rest.CounsellingSessions).Select(s => s.Name).Order());
+        Assert.NotEqual(paged.CounsellingSessions[0].Name, Assert.Single(rest.CounsellingSessions).Name);
+        Assert.True(paged.CounsellingSessions[0].SessionTime.ToDateTimeOffset() >= rest.CounsellingSessions[0].SessionTime.ToDateTimeOffset());
 
         // A case is opened after the visit; the session is linked to it, and listed with it.
         var opened = await Cases(Officer).CreateCaseAsync(new CreateCaseRequest { Case = Intake("wards/hai-chau-1", "Phạm Minh Khôi", 11, ""), RequestId = Rid() });
@@ -198,24 +227,70 @@ public sealed class IntakeTests(IntakeHostFixture fixture) : IClassFixture<Intak
             "request_id", "counselling_session.channel", "counselling_session.topics", "counselling_session.duration_minutes", "counselling_session.note");
 
         // The report counts them by channel and topic, for the scope.
-        var vn = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh"));
-        var today = new CalendarDate { Year = vn.Year, Month = vn.Month, Day = vn.Day };
-        var period = new ReportPeriod { Dates = new DateRange { StartDate = today, EndDate = today } };
-        var reports = new ReportService.ReportServiceClient(fixture.Host.As(Coordinator));
         var city = (await reports.GetReportAsync(new GetReportRequest { Scope = "city", Period = period })).Counselling;
-        Assert.Equal(2, city.Sessions);
-        Assert.Equal(1, city.ByChannel.Single(c => c.Channel == CounsellingChannel.Hotline).Sessions);
-        Assert.Equal(1, city.ByChannel.Single(c => c.Channel == CounsellingChannel.InPerson).Sessions);
-        Assert.Equal(0, city.ByChannel.Single(c => c.Channel == CounsellingChannel.Online).Sessions);
-        Assert.Equal(1, city.ByTopic.Single(t => t.Topic == CounsellingTopic.DomesticViolence).Sessions);
-        Assert.Equal(1, city.ByTopic.Single(t => t.Topic == CounsellingTopic.FamilyConflict).Sessions);
-        Assert.Equal((1L, 1L, 65L), (city.FollowUpNeeded, city.WithoutCase, city.TotalMinutes));
+        Assert.Equal(2, city.Sessions - cityBefore.Sessions);
+        Assert.Equal(1, Channel(city, CounsellingChannel.Hotline) - Channel(cityBefore, CounsellingChannel.Hotline));
+        Assert.Equal(1, Channel(city, CounsellingChannel.InPerson) - Channel(cityBefore, CounsellingChannel.InPerson));
+        Assert.Equal(0, Channel(city, CounsellingChannel.Online) - Channel(cityBefore, CounsellingChannel.Online));
+        Assert.Equal(1, Topic(city, CounsellingTopic.DomesticViolence) - Topic(cityBefore, CounsellingTopic.DomesticViolence));
+        Assert.Equal(1, Topic(city, CounsellingTopic.FamilyConflict) - Topic(cityBefore, CounsellingTopic.FamilyConflict));
+        Assert.Equal((1L, 1L, 65L), (city.FollowUpNeeded - cityBefore.FollowUpNeeded, city.WithoutCase - cityBefore.WithoutCase, city.TotalMinutes - cityBefore.TotalMinutes));
         var ward = (await reports.GetReportAsync(new GetReportRequest { Scope = "wards/hai-chau-1", Period = period })).Counselling;
-        Assert.Equal(1, ward.Sessions);
-        Assert.Equal(0, ward.ByChannel.Single(c => c.Channel == CounsellingChannel.Hotline).Sessions);
+        Assert.Equal(1, ward.Sessions - wardBefore.Sessions);
+        Assert.Equal(0, Channel(ward, CounsellingChannel.Hotline) - Channel(wardBefore, CounsellingChannel.Hotline));
+        Assert.Null((await reports.GetReportAsync(new GetReportRequest { Scope = "agencies/hai-chau-1-police", Period = period })).Counselling);
 
         // The audit trail records the reads and changes, as for cases.
         var audit = await new AuditService.AuditServiceClient(fixture.Host.As(Coordinator)).ListAuditEventsAsync(new ListAuditEventsRequest { Case = opened.Name });
         Assert.Contains(audit.Events, e => e.Method.EndsWith("LinkCounsellingSession", StringComparison.Ordinal) && e.Resource == opened.Name);
+    }
+
+    [Fact]
+    public async Task The_console_shows_the_candidates_and_opens_the_case_once_the_officer_confirms_and_records_counselling()
+    {
+        await using var officer = await BrowserSession.SignInAsync(fixture.Browser, fixture.Console.BaseUrl, "hai-chau-1-officer", fixture.Passwords["hai-chau-1-officer"]);
+        async Task FillIntake(string name)
+        {
+            await officer.GoAsync("/cases/new");
+            await officer.Page.FillAsync("#person-name", name);
+            await officer.Page.SelectOptionAsync("#sex", "Female");
+            await officer.Page.FillAsync("#age", "7");
+            await officer.Page.CheckAsync("#cat-Neglect");
+        }
+        await FillIntake("Trần Thị Bích Ngọc");
+        await officer.SubmitAsync("#person-name");
+        var first = System.Text.RegularExpressions.Regex.Match(officer.Page.Url, @"/cases/(DN-\d{4}-\d{6})").Groups[1].Value;
+        Assert.NotEmpty(first);
+
+        // The same child typed without diacritics, in another order: the candidates, not a case.
+        await FillIntake("Ngoc Tran Thi Bich");
+        await officer.SubmitAsync("#person-name");
+        Assert.EndsWith("/cases/new", officer.Page.Url);
+        var page = await officer.MainTextAsync();
+        Assert.Contains("Người này có thể đã có hồ sơ", page);
+        Assert.Contains(first, page);
+        Assert.Equal("Ngoc Tran Thi Bich", await officer.Page.InputValueAsync("#person-name"));
+
+        // "Đây là trường hợp khác": the case opens.
+        await officer.ClickAndWaitAsync("button[name='Intake.Confirmed']");
+        var second = System.Text.RegularExpressions.Regex.Match(officer.Page.Url, @"/cases/(DN-\d{4}-\d{6})").Groups[1].Value;
+        Assert.NotEmpty(second);
+        Assert.NotEqual(first, second);
+
+        // A counselling session on that case, from the case page; the case lists it.
+        await officer.ClickAndWaitAsync($"a[href='/counselling?case={second}']");
+        await officer.Page.SelectOptionAsync("#s-channel", "Phone");
+        await officer.Page.CheckAsync("#topic-ChildCare");
+        await officer.Page.FillAsync("#s-minutes", "15");
+        await officer.SubmitAsync("#s-minutes");
+        Assert.Contains($"/cases/{second}", officer.Page.Url);
+        Assert.Contains("Chăm sóc trẻ em", await officer.Page.InnerTextAsync("#counselling"));
+
+        // The Tư vấn page lists it; the report page counts it.
+        Assert.Equal(200, await officer.GoAsync("/counselling"));
+        Assert.Contains(second, await officer.MainTextAsync());
+        Assert.Equal(200, await officer.GoAsync("/reports"));
+        Assert.Contains("Theo hình thức", await officer.MainTextAsync());
+        Assert.Empty(officer.Problems);
     }
 }
