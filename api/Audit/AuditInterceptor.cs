@@ -74,6 +74,9 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
                 return ConferenceResources(m.Conference);
             case ListConferencesResponse l:
                 return l.Conferences.Select(c => c.Name);
+            // A duplicate search discloses the cases it names (hidden candidates name none).
+            case FindPossibleDuplicatesResponse f when f.Candidates.Any(c => c.Case.Length > 0):
+                return f.Candidates.Where(c => c.Case.Length > 0).Select(c => c.Case);
             case CounsellingSession s:
                 return s.Case.Length > 0 ? [s.Name, s.Case] : [s.Name];
             case ListCounsellingSessionsResponse l:
