@@ -16,6 +16,7 @@ using Coordination.Silo.Calendar;
 using Coordination.Silo.Cases;
 using Coordination.Silo.Common;
 using Coordination.Silo.Conferences;
+using Coordination.Silo.Counselling;
 using Coordination.Silo.Feed;
 using Coordination.Silo.Reminders;
 using Coordination.Api.Scheduling;
@@ -91,6 +92,8 @@ static async Task RunAsync(string[] args)
     builder.Services.AddSingleton(new ReadModelStore(readModelSource));
     builder.Services.AddSingleton(new ReportFacts(readModelSource));
     builder.Services.AddSingleton<IdAllocator>();
+    builder.Services.AddSingleton<DuplicateStore>();
+    builder.Services.AddSingleton<CounsellingStore>();
     builder.Services.AddSingleton<FeedStore>();
     builder.Services.AddSingleton<ReminderStore>();
     builder.Services.AddOptions<FollowUpOptions>().BindConfiguration(FollowUpOptions.Section);
@@ -161,6 +164,7 @@ static async Task RunAsync(string[] args)
     // SignIn carries [AllowAnonymous]; every other account method needs a token.
     app.MapGrpcService<AccountGrpcService>().RequireAuthorization();
     app.MapGrpcService<ReportGrpcService>().RequireAuthorization();
+    app.MapGrpcService<CounsellingGrpcService>().RequireAuthorization();
     // File downloads of reports and case lists over plain HTTP (REST port), streamed as written.
     app.MapExportDownloads();
     app.MapGrpcHealthChecksService();

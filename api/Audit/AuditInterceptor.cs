@@ -16,7 +16,7 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
 {
     private static readonly string[] Audited =
         ["/coordination.v1.CaseService/", "/coordination.v1.TaskService/", "/coordination.v1.WardService/", "/coordination.v1.PartnerService/",
-         "/coordination.v1.ConferenceService/",
+         "/coordination.v1.ConferenceService/", "/coordination.v1.CounsellingService/",
          // Account reads; account changes and sign-ins are audited by the account manager, with what happened.
          "/coordination.v1.AccountService/GetAccount", "/coordination.v1.AccountService/ListAccounts"];
 
@@ -82,6 +82,13 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
                 return ConferenceResources(m.Conference);
             case ListConferencesResponse l:
                 return l.Conferences.Select(c => c.Name);
+            // A duplicate search discloses the cases it names (hidden candidates name none).
+            case FindPossibleDuplicatesResponse f when f.Candidates.Any(c => c.Case.Length > 0):
+                return f.Candidates.Where(c => c.Case.Length > 0).Select(c => c.Case);
+            case CounsellingSession s:
+                return s.Case.Length > 0 ? [s.Name, s.Case] : [s.Name];
+            case ListCounsellingSessionsResponse l:
+                return l.CounsellingSessions.Select(s => s.Name);
             case ListAccountsResponse l:
                 return l.Accounts.Select(a => a.Name);
         }

@@ -20,7 +20,8 @@ namespace Coordination.Api.Grpc;
 
 /// <summary>gRPC adapter of cases: validate, call one grain or read-model query, map back.</summary>
 public sealed class CaseGrpcService(
-    IGrainFactory grains, ReadModelStore readModel, ReminderStore reminders, TimeProvider time, WorkingCalendar calendar, IOptions<CaseClockOptions> clocks)
+    IGrainFactory grains, ReadModelStore readModel, ReminderStore reminders, TimeProvider time, WorkingCalendar calendar, IOptions<CaseClockOptions> clocks,
+    DuplicateStore duplicates, IOptions<IntakeOptions> intake)
     : CaseService.CaseServiceBase
 {
     private const int MaxText = 10_000;
@@ -50,12 +51,75 @@ public sealed class CaseGrpcService(
                 v.Add("case.report_time", "Must not be in the future / không được ở tương lai.");
             }
         }
+        ValidateAcknowledged(v, request.AcknowledgedDuplicates);
         v.ThrowIfAny();
         var call = CallContexts.For(context, request.RequestId);
         Access.RequireWardWrite(call.Actor, ward!);
+        // Search before create; a retry of a create that went through returns its case unchecked.
+        if (intake.Value.RefuseDuplicates
+            && await duplicates.CreatedByRequestAsync(call.Actor.Principal, request.RequestId, context.CancellationToken) is null)
+        {
+            var details = request.Case!.ToDetails();
+            var reportYear = TimeZoneInfo.ConvertTime(request.Case!.ReportTime?.ToDateTimeOffset() ?? time.GetUtcNow(), WorkingCalendar.VietnamTime).Year;
+            var (year, exact) = DuplicateScoring.BirthYear(details.Person.BirthDate, details.Person.ApproximateAgeYears, reportYear);
+            var probe = new DuplicateProbe(details.Person.DisplayName, year, exact, ward!,
+                DuplicateScoring.PhoneKeys(details.Reporter.Phone, details.Person.FamilyContact));
+            var shown = DuplicateMapping.ForCaller(await duplicates.FindAsync(probe, time.GetUtcNow(), context.CancellationToken), call.Actor);
+            var blocking = DuplicateMapping.Unacknowledged(shown, [.. request.AcknowledgedDuplicates]);
+            if (blocking.Count > 0)
+            {
+                throw new PossibleDuplicateException(blocking);
+            }
+        }
         var record = await grains.GetGrain<IIntakeGrain>(0).OpenCase(
             ward!, request.Case!.ToDetails(), request.Case!.ReportTime?.ToDateTimeOffset(), call);
         return Map(record);
+    }
+
+    /// <inheritdoc/>
+    public override async Task<FindPossibleDuplicatesResponse> FindPossibleDuplicates(FindPossibleDuplicatesRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        v.Required("person_display_name", request.PersonDisplayName, MaxName);
+        var ward = v.ResourceId("ward", request.Ward, "wards");
+        var thisYear = TimeZoneInfo.ConvertTime(time.GetUtcNow(), WorkingCalendar.VietnamTime).Year;
+        if (request.BirthYear != 0 && (request.BirthYear < thisYear - 120 || request.BirthYear > thisYear))
+        {
+            v.Add("birth_year", $"A year from {thisYear - 120} to {thisYear}, or 0 / năm sinh không hợp lệ.");
+        }
+        if (request.ApproximateAgeYears is < 0 or > 120)
+        {
+            v.Add("approximate_age_years", "0–120 / từ 0 đến 120.");
+        }
+        v.MaxLength("phone", request.Phone, 50);
+        v.ThrowIfAny();
+        var caller = CallContexts.Caller(context);
+        Access.RequireNotReadOnly(caller);
+        Access.RequireWardWrite(caller, ward!);
+        var (year, exact) = request.BirthYear != 0
+            ? (request.BirthYear, true)
+            : DuplicateScoring.BirthYear(null, request.ApproximateAgeYears, thisYear);
+        var probe = new DuplicateProbe(request.PersonDisplayName, year, exact, ward!, DuplicateScoring.PhoneKeys(request.Phone));
+        var found = await duplicates.FindAsync(probe, time.GetUtcNow(), context.CancellationToken);
+        var response = new FindPossibleDuplicatesResponse { StrongThreshold = DuplicateScoring.StrongThreshold };
+        response.Candidates.AddRange(DuplicateMapping.ForCaller(found, caller));
+        return response;
+    }
+
+    private static void ValidateAcknowledged(RequestValidation v, Google.Protobuf.Collections.RepeatedField<string> acknowledged)
+    {
+        if (acknowledged.Count > DuplicateStore.MaxCandidates * 2)
+        {
+            v.Add("acknowledged_duplicates", $"At most {DuplicateStore.MaxCandidates * 2} / tối đa {DuplicateStore.MaxCandidates * 2}.");
+            return;
+        }
+        for (var i = 0; i < acknowledged.Count; i++)
+        {
+            var field = $"acknowledged_duplicates[{i}]";
+            _ = acknowledged[i].StartsWith("wards/", StringComparison.Ordinal)
+                ? v.ResourceId(field, acknowledged[i], "wards")
+                : v.ServerId(field, acknowledged[i], "cases");
+        }
     }
 
     /// <inheritdoc/>

@@ -73,6 +73,15 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
                 return Build(Code.Unauthenticated, refused, refused.LockedUntil is { } until
                     ? new Dictionary<string, string> { ["locked_until"] = until.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) }
                     : null);
+            case Silo.Intake.PossibleDuplicateException duplicate:
+                // PreconditionFailure, so a Java or Node partner reads the candidates with its stock
+                // google.rpc classes: type POSSIBLE_DUPLICATE, subject `cases/{id}` or `wards/{id}`.
+                var failure = new PreconditionFailure();
+                failure.Violations.AddRange(duplicate.Notices.Select(n => new PreconditionFailure.Types.Violation
+                {
+                    Type = Silo.Intake.PossibleDuplicateException.ReasonCode, Subject = Bounded(n.Subject), Description = Bounded(n.Description),
+                }));
+                return Build(Code.FailedPrecondition, duplicate, Any.Pack(failure));
             case CoordinationException other:
                 return Build(Code.FailedPrecondition, other);
         }

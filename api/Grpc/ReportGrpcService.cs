@@ -4,6 +4,7 @@ using Coordination.Api.Reports;
 using Coordination.Silo.Calendar;
 using Coordination.Silo.Cases;
 using Coordination.Silo.Common;
+using Coordination.Silo.Counselling;
 using Coordination.Silo.Reports;
 using Coordination.V1;
 using Google.Protobuf;
@@ -20,7 +21,8 @@ namespace Coordination.Api.Grpc;
 /// same report, or the scope's cases, as a file in chunks.
 /// </summary>
 public sealed partial class ReportGrpcService(
-    ReportStore store, TimeProvider time, WorkingCalendar calendar, IOptions<CaseClockOptions> clocks, AuditLog audit, ILogger<ReportGrpcService> logger)
+    ReportStore store, TimeProvider time, WorkingCalendar calendar, IOptions<CaseClockOptions> clocks, AuditLog audit, ILogger<ReportGrpcService> logger,
+    CounsellingStore counselling)
     : ReportService.ReportServiceBase
 {
     /// <inheritdoc/>
@@ -132,8 +134,14 @@ public sealed partial class ReportGrpcService(
             var sections = string.Join(", ", data.Timings.Select(t => $"{t.Key}={t.Value:0.0}"));
             LogComputed(logger, scope.Name, resolved.Label, total, sections);
         }
-        return ReportBuilder.Build(scope.Name, displayName, period!, resolved, asOf, now, data, names, calendar,
+        var report = ReportBuilder.Build(scope.Name, displayName, period!, resolved, asOf, now, data, names, calendar,
             scope.AgencyId is not null, scope.WardId is not null);
+        if (scope.AgencyId is null)
+        {
+            // Sessions held in the period up to the as-of time, so a report of a period not over counts what happened so far.
+            report.Counselling = (await counselling.CountAsync(resolved.Start, asOf, scope.WardId, scope.ClusterId, ct)).ToMessage();
+        }
+        return report;
     }
 
     /// <summary>One record for the report; one per case it lists late (those are disclosures of cases).</summary>

@@ -99,6 +99,28 @@ public static class Access
         }
     }
 
+    /// <summary>
+    /// Reading a counselling session: city readers (coordinators, case workers, auditors), or the
+    /// people of its ward. A Centre session with no ward (<paramref name="wardId"/> null) is the
+    /// city's only. Agencies never: a session holds what a caller confided, not a referral.
+    /// </summary>
+    public static void RequireCounsellingRead(Actor a, string? wardId)
+    {
+        if (!SeesCity(a) && (wardId is null || WardOf(a) != wardId))
+        {
+            throw Denied();
+        }
+    }
+
+    /// <summary>Recording or linking a counselling session: city writers anywhere, ward people in their ward.</summary>
+    public static void RequireCounsellingWrite(Actor a, string? wardId)
+    {
+        if (!CityWriters.Contains(a.Role) && (wardId is null || WardOf(a) != wardId))
+        {
+            throw Denied();
+        }
+    }
+
     /// <summary>Any change at all: auditors are read-only.</summary>
     public static void RequireNotReadOnly(Actor a)
     {

@@ -166,6 +166,14 @@ public static class ReportFiles
                     new Cell(k.Decisions, st.Integer), new Cell(k.DecisionsCompletedOnTime, st.Integer)], ct);
             }
         }
+        if (r.Counselling is { } counselling)
+        {
+            await Sheet(s, st, "Tư vấn", ["Nhóm", "Chỉ tiêu", "Số buổi"], [20, 40, 12], ct);
+            foreach (var (group, label, count) in Grpc.CounsellingMapping.Rows(counselling))
+            {
+                await s.AddRowAsync([Text(group), Text(label), new Cell(count, st.Integer)], ct);
+            }
+        }
         await s.FinishAsync(ct);
     }
 
@@ -244,6 +252,13 @@ public static class ReportFiles
             {
                 await Row("Hội thảo ca", k.DisplayName, "conferences", $"đã tổ chức {k.Held}, ca {k.CasesDiscussed}, quyết định {k.Decisions}, đúng hạn {k.DecisionsCompletedOnTime}",
                     k.Held.ToString(CultureInfo.InvariantCulture), "");
+            }
+        }
+        if (r.Counselling is { } counselling)
+        {
+            foreach (var (group, label, count) in Grpc.CounsellingMapping.Rows(counselling))
+            {
+                await Row("Tư vấn", group, "counselling", label, count.ToString(CultureInfo.InvariantCulture), "");
             }
         }
         foreach (var d in r.Definitions)

@@ -48,7 +48,25 @@ if (options.Cases > 0)
             var headers = new Metadata { { "authorization", "Bearer " + credentials.Token($"users/{ward}-officer") } };
             try
             {
-                var c = await client.CreateCaseAsync(new CreateCaseRequest { RequestId = $"bench-{i}", Case = Names.Case(ward, random) }, headers, DateTime.UtcNow.AddSeconds(60), ct);
+                var request = new CreateCaseRequest { RequestId = $"bench-{i}", Case = Names.Case(ward, random) };
+                Case c;
+                try
+                {
+                    c = await client.CreateCaseAsync(request, headers, DateTime.UtcNow.AddSeconds(60), ct);
+                }
+                catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition)
+                {
+                    // Made-up names repeat among 100,000 cases and the intake refuses a likely
+                    // duplicate: as an officer would after checking, confirm it is another child.
+                    var p = request.Case.Person;
+                    var found = await client.FindPossibleDuplicatesAsync(new FindPossibleDuplicatesRequest
+                    {
+                        PersonDisplayName = p.DisplayName, Ward = request.Case.Ward, BirthYear = p.BirthDate?.Year ?? 0,
+                        ApproximateAgeYears = p.BirthDate is null ? p.ApproximateAgeYears : 0, Phone = request.Case.Reporter?.Phone ?? "",
+                    }, headers, DateTime.UtcNow.AddSeconds(60), ct);
+                    request.AcknowledgedDuplicates.AddRange(found.Candidates.Where(x => x.Strong).Select(x => x.Restricted ? x.Ward : x.Case));
+                    c = await client.CreateCaseAsync(request, headers, DateTime.UtcNow.AddSeconds(60), ct);
+                }
                 caseIds[ward].Add(c.Name["cases/".Length..]);
             }
             catch (RpcException)

@@ -171,7 +171,8 @@ public sealed class MixedWorkload
                 Ward = "wards/" + ward,
                 Source = IntakeSource.HotlineCall,
                 Categories = { CaseCategory.Neglect },
-                Person = new Person { DisplayName = $"Trẻ thử tải {n}", Sex = Sex.Unknown, ApproximateAgeYears = 6 + n % 10 },
+                // A distinct made-up name per case: the intake refuses a likely duplicate (same name and age).
+                Person = new Person { DisplayName = $"Trẻ thử tải {n} {Guid.NewGuid().ToString("N")[..8]}", Sex = Sex.Unknown, ApproximateAgeYears = 6 + n % 10 },
                 Account = "Hàng xóm báo trẻ thường ở nhà một mình.",
             },
         };

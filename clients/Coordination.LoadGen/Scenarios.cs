@@ -74,7 +74,7 @@ public static class Scenarios
                 Case = new Case
                 {
                     Ward = Ward, Source = IntakeSource.WardSurvey, Categories = { CaseCategory.Neglect },
-                    Person = new Person { DisplayName = $"Trẻ thử tải {worker}", Sex = Sex.Unknown, ApproximateAgeYears = 10 },
+                    Person = new Person { DisplayName = $"Trẻ thử tải {worker} {Guid.NewGuid().ToString("N")[..8]}", Sex = Sex.Unknown, ApproximateAgeYears = 10 },
                 },
             }, officer);
             var request = new GetCaseRequest { Name = opened.Name };

@@ -13,7 +13,7 @@ public sealed class IntakeGrain(IdAllocator ids, TimeProvider time, IOptions<Int
 {
     async Task<CaseRecord> IIntakeGrain.OpenCase(string wardId, CaseDetails details, DateTimeOffset? reportTime, CallContext call)
     {
-        var id = await ids.AllocateAsync("case", options.Value.CaseIdPrefix, "case:" + call.Actor.Principal, call.RequestId, Year(reportTime));
+        var id = await ids.AllocateAsync("case", options.Value.CaseIdPrefix, CaseScope(call.Actor.Principal), call.RequestId, Year(reportTime));
         return await GrainFactory.GetGrain<ICaseGrain>(id).Open(wardId, details, reportTime, call);
     }
 
@@ -28,6 +28,9 @@ public sealed class IntakeGrain(IdAllocator ids, TimeProvider time, IOptions<Int
         var id = await ids.AllocateAsync("task", options.Value.TaskIdPrefix, "task:" + call.Actor.Principal, call.RequestId, Year(null));
         return await GrainFactory.GetGrain<ITaskGrain>(taskId).Reassign(id, assigneeAgencyId, dueTime, reason, call);
     }
+
+    /// <summary>The id-request scope of a principal's case creates (shared with <see cref="DuplicateStore"/>).</summary>
+    public static string CaseScope(string principal) => "case:" + principal;
 
     private int Year(DateTimeOffset? at) => TimeZoneInfo.ConvertTime(at ?? time.GetUtcNow(), WorkingCalendar.VietnamTime).Year;
 }

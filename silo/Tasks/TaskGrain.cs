@@ -138,7 +138,7 @@ public sealed class TaskGrain : Grain, ITaskGrain
         var created = new TaskEvent(now, call.Actor, "CREATED", TaskStatus.Requested, spec.Title, call.Method);
         _state.State.Record = new TaskRecord(
             this.GetPrimaryKeyString(), spec with { WardId = wardId }, TaskStatus.Requested, call.Actor, summary, null, "", false, "",
-            [created], 1, now, now, basis);
+            [created], 1, now, now, Consent: basis);
         _state.State.CreateRequestId = call.RequestId;
         _state.State.Requests.Remember(call.RequestId, 1);
         return await Save();

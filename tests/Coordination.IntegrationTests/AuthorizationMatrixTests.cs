@@ -52,6 +52,8 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
         public string Agency = "";
         public string Conference = "";
         public string Password = "";
+        public string Session = "";
+        public string SessionEtag = "";
     }
 
     private static string Rid() => Guid.NewGuid().ToString();
@@ -169,6 +171,22 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
         ["CaseService/CloseCase"] = new(CaseWriters, (c, s) => new CaseService.CaseServiceClient(c).CloseCaseAsync(new()
         {
             Name = s.Case, Reason = "r", Outcome = "o", RequestId = Rid(),
+        }).ResponseAsync),
+        ["CaseService/FindPossibleDuplicates"] = new(CaseWriters, (c, _) => new CaseService.CaseServiceClient(c).FindPossibleDuplicatesAsync(new()
+        {
+            PersonDisplayName = "Trẻ ma trận", ApproximateAgeYears = 7, Ward = Ward, Phone = "0905 000 111",
+        }).ResponseAsync),
+        // Counselling: the Centre's staff anywhere, the ward's own people; auditors read; agencies never.
+        ["CounsellingService/RecordCounsellingSession"] = new(CaseWriters, (c, _) => new CounsellingService.CounsellingServiceClient(c).RecordCounsellingSessionAsync(new()
+        {
+            RequestId = Rid(),
+            CounsellingSession = new CounsellingSession { Ward = Ward, Channel = CounsellingChannel.Phone, Topics = { CounsellingTopic.ChildCare }, DurationMinutes = 10 },
+        }).ResponseAsync),
+        ["CounsellingService/GetCounsellingSession"] = new(CaseReaders, (c, s) => new CounsellingService.CounsellingServiceClient(c).GetCounsellingSessionAsync(new() { Name = s.Session }).ResponseAsync),
+        ["CounsellingService/ListCounsellingSessions"] = new(CaseReaders, (c, _) => new CounsellingService.CounsellingServiceClient(c).ListCounsellingSessionsAsync(new() { Ward = Ward }).ResponseAsync),
+        ["CounsellingService/LinkCounsellingSession"] = new(CaseWriters, (c, s) => new CounsellingService.CounsellingServiceClient(c).LinkCounsellingSessionAsync(new()
+        {
+            Name = s.Session, Case = s.Case, Etag = s.SessionEtag, RequestId = Rid(),
         }).ResponseAsync),
         ["CaseService/SetCaseSharing"] = new(CaseWriters, (c, s) => new CaseService.CaseServiceClient(c).SetCaseSharingAsync(new()
         {
@@ -306,6 +324,7 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
             {
                 DirectoryService.Descriptor, CaseService.Descriptor, TaskService.Descriptor, WardService.Descriptor, AuditService.Descriptor,
                 PartnerService.Descriptor, InboxService.Descriptor, ConferenceService.Descriptor, AccountService.Descriptor, CalendarService.Descriptor, ReportService.Descriptor,
+                CounsellingService.Descriptor,
             }
             .SelectMany(s => s.Methods.Select(m => $"{s.Name}/{m.Name}"))
             .Order()
@@ -321,6 +340,11 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
         var state = new State { Agency = Police, Password = Credentials.Load(host.DataDirectory).Password("auditor") };
         var viceChair = host.As(Actors["vice-chair/own"]);
         state.Case = (await new CaseService.CaseServiceClient(host.As(Actors["officer/own"])).CreateCaseAsync(new() { Case = NewCase(), RequestId = Rid() })).Name;
+        var session = await new CounsellingService.CounsellingServiceClient(host.As(Actors["officer/own"])).RecordCounsellingSessionAsync(new()
+        {
+            RequestId = Rid(), CounsellingSession = new CounsellingSession { Channel = CounsellingChannel.InPerson, Topics = { CounsellingTopic.Legal }, DurationMinutes = 15 },
+        });
+        (state.Session, state.SessionEtag) = (session.Name, session.Etag);
         state.Conference = (await new ConferenceService.ConferenceServiceClient(host.As(Actors["coordinator"])).CreateConferenceAsync(new()
         {
             Parent = "clusters/hai-chau", RequestId = Rid(), Conference = new Conference { StartTime = Later, Title = "Hội thảo ca ma trận" },

@@ -133,7 +133,7 @@ public sealed class ConsentRulesTests
     {
         var spec = new TaskSpec(TaskKind.Referral, "DN-2026-000001", "hai-chau-1", "p", "t", "i", TaskPriority.Routine, Now.AddDays(3), null, "");
         var task = new TaskRecord("T-1", spec, Silo.Tasks.TaskStatus.Requested, Officer, null, null, "", false, "", [], 1, Now, Now,
-            new ConsentBasis("1", Now.AddHours(1), false));
+            Consent: new ConsentBasis("1", Now.AddHours(1), false));
         Assert.False(task.IsConsentLimited(Now));
         Assert.True(task.IsConsentLimited(Now.AddHours(1)));
         Assert.True((task with { Consent = new ConsentBasis("1", null, false), ConsentLimitedTime = Now }).IsConsentLimited(Now));

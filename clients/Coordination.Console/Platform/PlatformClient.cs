@@ -38,6 +38,7 @@ public sealed class PlatformClient : IDisposable
         Calendar = new CalendarService.CalendarServiceClient(invoker);
         Cases = new CaseService.CaseServiceClient(invoker);
         Conferences = new ConferenceService.ConferenceServiceClient(invoker);
+        Counselling = new CounsellingService.CounsellingServiceClient(invoker);
         Directory = new DirectoryService.DirectoryServiceClient(invoker);
         Inbox = new InboxService.InboxServiceClient(invoker);
         Partner = new PartnerService.PartnerServiceClient(invoker);
@@ -60,6 +61,9 @@ public sealed class PlatformClient : IDisposable
 
     /// <summary>Quarterly case conferences.</summary>
     public ConferenceService.ConferenceServiceClient Conferences { get; }
+
+    /// <summary>Counselling sessions.</summary>
+    public CounsellingService.CounsellingServiceClient Counselling { get; }
 
     /// <summary>Wards, clusters and agencies.</summary>
     public DirectoryService.DirectoryServiceClient Directory { get; }

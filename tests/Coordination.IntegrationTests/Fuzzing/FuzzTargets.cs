@@ -24,6 +24,7 @@ public sealed record FuzzTarget(MethodDescriptor Rpc, Method<byte[], byte[]> Raw
     {
         "CaseService" => "cases",
         "TaskService" => "tasks",
+        "CounsellingService" => "counsellingSessions",
         "DirectoryService" when Rpc.Name.Contains("Cluster", StringComparison.Ordinal) => "clusters",
         "DirectoryService" when Rpc.Name.Contains("Agenc", StringComparison.Ordinal) => "agencies",
         _ => "wards",
@@ -42,6 +43,7 @@ public sealed record FuzzTarget(MethodDescriptor Rpc, Method<byte[], byte[]> Raw
         {
             CasesReflection.Descriptor, TasksReflection.Descriptor, DirectoryReflection.Descriptor,
             WardsReflection.Descriptor, PartnerReflection.Descriptor, AuditReflection.Descriptor,
+            CounsellingReflection.Descriptor,
         }
         .SelectMany(f => f.Services)
         .SelectMany(s => s.Methods)

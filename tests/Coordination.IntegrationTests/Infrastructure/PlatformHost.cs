@@ -133,6 +133,9 @@ public sealed partial class PlatformHost : IAsyncDisposable
         psi.Environment["COORD_SEED_DEMO"] = seedDemo ? "true" : "false";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         psi.Environment["Logging__LogLevel__Coordination"] = "Information";
+        // The suite's scenarios open the same made-up child again and again; the duplicate check at
+        // intake is on in production and tested by IntakeTests, which turns it back on.
+        psi.Environment["Intake__RefuseDuplicates"] = "false";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             psi.Environment[key] = value;

@@ -92,7 +92,7 @@ public sealed class ReportExportTests(ReportFixture fixture)
         Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", first.ContentType);
         using var doc = SpreadsheetDocument.Open(new MemoryStream(bytes), false);
 
-        Assert.Equal(["Bìa", "Trường hợp", "Xu hướng", "Thời hạn luật định", "Hồ sơ trễ hạn", "Nhiệm vụ", "Lý do từ chối", "Hội thảo ca"],
+        Assert.Equal(["Bìa", "Trường hợp", "Xu hướng", "Thời hạn luật định", "Hồ sơ trễ hạn", "Nhiệm vụ", "Lý do từ chối", "Hội thảo ca", "Tư vấn"],
             doc.WorkbookPart!.Workbook.Sheets!.Elements<Sheet>().Select(s => s.Name!.Value));
 
         var cover = Sheet(doc, "Bìa");
@@ -115,7 +115,7 @@ public sealed class ReportExportTests(ReportFixture fixture)
         Assert.Equal(["Đóng theo lý do", "Đã đoàn tụ gia đình", "Đã đoàn tụ gia đình", "2"], reason.Take(4));
         var frozen = doc.WorkbookPart!.WorksheetParts.Select(p => p.Worksheet.Descendants<Pane>().FirstOrDefault())
             .Count(p => p is { State.Value: var s } && s == PaneStateValues.Frozen && p.VerticalSplit?.Value == 1);
-        Assert.Equal(7, frozen); // every table sheet, not the cover
+        Assert.Equal(8, frozen); // every table sheet, not the cover
 
         var clocks = Sheet(doc, "Thời hạn luật định");
         Assert.Equal(["Biện pháp khẩn cấp trong 12 giờ", "clocks.emergency_measures", "5", "2", "2", "1", "0.5", "9"], clocks.Rows[1]);
@@ -128,6 +128,10 @@ public sealed class ReportExportTests(ReportFixture fixture)
         Assert.Equal([0.25, 0.925, 2, 3, 0.4], police.Skip(12).Select(v => Math.Round(double.Parse(v, System.Globalization.CultureInfo.InvariantCulture), 6)));
         var conferences = Sheet(doc, "Hội thảo ca");
         Assert.Equal(["Cụm Hải Châu", "clusters/hai-chau", "2", "3", "3", "2"], conferences.Rows[1]);
+        // Counselling (issue 12): the fixture's quarter has no sessions, every channel and topic listed at 0.
+        var counselling = Sheet(doc, "Tư vấn");
+        Assert.Equal(["Tổng cộng", "Số buổi tư vấn", "0"], counselling.Rows[1]);
+        Assert.Contains(["Hình thức", "Tổng đài 18001046", "0"], counselling.Rows);
     }
 
     [Fact]
