@@ -13,7 +13,7 @@ namespace Coordination.IntegrationTests;
 /// consent or an emergency override; withdrawal cuts an agency off at once; the do-not-contact note
 /// reaches the agency.
 /// </summary>
-[Collection(Lanes.Work)]
+[Collection(Lanes.Clocks)]
 public sealed class ConsentTests(SeededHostFixture fixture) : IClassFixture<SeededHostFixture>
 {
     private const string Ward = "wards/hai-chau-1";

@@ -44,7 +44,7 @@ public sealed class IntakeHostFixture : IAsyncLifetime
 }
 
 /// <summary>Issue 12's intake: search before create, and counselling sessions, on one host.</summary>
-[Collection(Lanes.Work)]
+[Collection(Lanes.Clocks)]
 public sealed class IntakeTests(IntakeHostFixture fixture) : IClassFixture<IntakeHostFixture>
 {
     private static readonly Actor Officer = new("users/hai-chau-1-officer", "Nguyễn Thị Lan", Actor.WardOfficer, "wards/hai-chau-1");

@@ -326,7 +326,8 @@ public sealed partial class ConsoleFlowTests(ConsoleFixture fixture) : IClassFix
 
         // Without consent the referral is refused, and the page says what to do.
         await Refer();
-        Assert.Contains("hãy ghi nhận sự đồng ý trước", await officer.MainTextAsync());
+        var refused = await officer.MainTextAsync();
+        Assert.True(refused.Contains("hãy ghi nhận sự đồng ý trước", StringComparison.Ordinal), refused);
 
         await officer.GoAsync("/cases/" + caseId);
         await officer.Page.SelectOptionAsync("#consent-kind", "Parent");
