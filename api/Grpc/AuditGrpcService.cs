@@ -19,7 +19,7 @@ public sealed class AuditGrpcService(NpgsqlDataSource db) : AuditService.AuditSe
             v.Add(string.IsNullOrEmpty(request.Case) ? "case" : "principal", "Give exactly one of case and principal / chọn một trong hai: hồ sơ hoặc người dùng.");
         }
         v.MaxLength("principal", request.Principal, 200);
-        var (size, after) = v.Page(request.PageSize, request.PageToken, $"{request.Case}|{request.Principal}");
+        var (size, after) = v.Page(request.PageSize, request.PageToken, $"{request.Case}|{request.Principal}", PageCursor.Sequence);
         v.ThrowIfAny();
         Access.RequireRole(CallContexts.Caller(context), Silo.Common.Actor.CentreCoordinator, Silo.Common.Actor.Auditor);
         var afterId = after.Length == 0 ? long.MaxValue : long.Parse(after, System.Globalization.CultureInfo.InvariantCulture);

@@ -161,7 +161,7 @@ public sealed class CaseGrpcService(
             string.IsNullOrEmpty(request.CaseWorker) ? null : request.CaseWorker,
             request.FlaggedForConference, request.Overdue,
             string.IsNullOrWhiteSpace(request.PersonName) ? null : request.PersonName, request.IncludeClosed);
-        var (size, after) = v.Page(request.PageSize, request.PageToken, filter.ToString());
+        var (size, after) = v.Page(request.PageSize, request.PageToken, filter.ToString(), PageCursor.Keyset);
         v.ThrowIfAny();
         var cursor = KeysetCursor.Parse(after);
         var rows = await readModel.ListCasesAsync(filter, time.GetUtcNow(), cursor, size + 1, context.CancellationToken);
@@ -343,17 +343,31 @@ public sealed class CaseGrpcService(
     {
         var v = new RequestValidation();
         var id = v.ServerId("name", request.Name, "cases");
-        var (size, after) = v.Page(request.PageSize == 0 ? 100 : request.PageSize, request.PageToken, request.Name);
+        var (size, after) = v.Page(request.PageSize == 0 ? 100 : request.PageSize, request.PageToken, request.Name, PageCursor.Offset);
         v.ThrowIfAny();
         var grain = Grain(id!);
         var record = await Readable(id!, request.Name, context);
         var entries = (await grain.GetTimeline()).ToList();
+        // A shared agency (not the ward's people, not the city) sees the case's own entries and its
+        // own tasks' histories: other agencies' tasks, and case entries about them, are not its business.
+        var caller = CallContexts.Caller(context);
+        var agencyView = !Access.SeesCity(caller) && Access.WardOf(caller) != record.WardId ? Access.AgencyOf(caller) : null;
+        var hiddenTasks = new HashSet<string>(StringComparer.Ordinal);
         // Task histories belong to the case's story too: merge them in, by time.
         foreach (var taskId in record.TaskIds)
         {
             if (await grains.GetGrain<ITaskGrain>(taskId).Get() is { } task)
             {
+                if (agencyView is not null && task.Spec.AssigneeAgencyId != agencyView)
+                {
+                    hiddenTasks.Add("tasks/" + taskId);
+                    continue;
+                }
                 entries.AddRange(task.History.Select(e => new TimelineEntry(0, e.Time, e.Actor, e.Method, "TASK_" + e.Action, e.Text, "tasks/" + taskId)));
+            }
+            else if (agencyView is not null)
+            {
+                hiddenTasks.Add("tasks/" + taskId);
             }
         }
         // So do the reminders that went out about it and its tasks (who was told, when).
@@ -365,6 +379,10 @@ public sealed class CaseGrpcService(
         foreach (var r in await reminders.FiredAsync(ReminderTargets.Task, record.TaskIds, context.CancellationToken))
         {
             entries.Add(new TimelineEntry(0, r.FiredAt, Coordination.Silo.Common.Actor.Platform, "", "REMINDER_" + ReminderName(r.Kind), "", "tasks/" + r.TargetId));
+        }
+        if (agencyView is not null)
+        {
+            entries.RemoveAll(e => hiddenTasks.Contains(e.Resource));
         }
         var ordered = entries.OrderBy(e => e.Time).ThenBy(e => e.Sequence).Select((e, i) => e with { Sequence = i + 1 }).ToList();
         var skip = after.Length == 0 ? 0 : int.Parse(after, System.Globalization.CultureInfo.InvariantCulture);
@@ -682,8 +700,12 @@ public static class KeysetCursor
     /// <summary>Parses a cursor; null for the first page.</summary>
     public static (DateTimeOffset Time, string Id)? Parse(string cursor)
     {
+        // Strict: digits only, ticks within DateTimeOffset's range, a non-empty id (a tampered token
+        // must be refused as page_token, never throw while the query is built).
         var bar = cursor.IndexOf('|', StringComparison.Ordinal);
-        return bar > 0 && long.TryParse(cursor.AsSpan(0, bar), out var ticks)
+        return bar > 0 && bar < cursor.Length - 1
+            && long.TryParse(cursor.AsSpan(0, bar), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks)
+            && ticks <= DateTimeOffset.MaxValue.UtcTicks
             ? (new DateTimeOffset(ticks, TimeSpan.Zero), cursor[(bar + 1)..])
             : null;
     }

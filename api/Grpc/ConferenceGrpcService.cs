@@ -1,8 +1,10 @@
 using System.Text.RegularExpressions;
 using Coordination.Api.Identity;
+using Coordination.Silo.Cases;
 using Coordination.Silo.Common;
 using Coordination.Silo.Conferences;
 using Coordination.Silo.Directory;
+using Coordination.Silo.Tasks;
 using Coordination.V1;
 using Grpc.Core;
 using Actor = Coordination.Silo.Common.Actor;
@@ -27,7 +29,8 @@ public sealed partial class ConferenceGrpcService(IGrainFactory grains, Conferen
         var v = new RequestValidation();
         var (cluster, id) = ConferenceName(v, "name", request.Name);
         v.ThrowIfAny();
-        return (await Readable(cluster!, id!, CallContexts.Caller(context))).ToMessage();
+        var caller = CallContexts.Caller(context);
+        return (await Visible(await Readable(cluster!, id!, caller), caller)).ToMessage();
     }
 
     /// <inheritdoc/>
@@ -36,7 +39,7 @@ public sealed partial class ConferenceGrpcService(IGrainFactory grains, Conferen
         var v = new RequestValidation();
         var cluster = request.Parent == "clusters/-" ? null : v.ResourceId("parent", request.Parent, "clusters");
         var filterKey = "conferences:" + (cluster ?? "-");
-        var (size, after) = v.Page(request.PageSize, request.PageToken, filterKey);
+        var (size, after) = v.Page(request.PageSize, request.PageToken, filterKey, PageCursor.Keyset);
         v.ThrowIfAny();
         var caller = CallContexts.Caller(context);
         string[]? clusters = null;
@@ -56,7 +59,10 @@ public sealed partial class ConferenceGrpcService(IGrainFactory grains, Conferen
         }
         var rows = await store.ListAsync(clusters, KeysetCursor.Parse(after), size + 1, context.CancellationToken);
         var response = new ListConferencesResponse();
-        response.Conferences.AddRange(rows.Take(size).Select(r => r.ToMessage()));
+        foreach (var row in rows.Take(size))
+        {
+            response.Conferences.Add((await Visible(row, caller)).ToMessage());
+        }
         if (rows.Count > size)
         {
             var last = rows[size - 1];
@@ -212,7 +218,9 @@ public sealed partial class ConferenceGrpcService(IGrainFactory grains, Conferen
         var v = new RequestValidation();
         var (cluster, id) = ConferenceName(v, "name", request.Name);
         v.ThrowIfAny();
-        var record = await Readable(cluster!, id!, CallContexts.Caller(context));
+        var caller = CallContexts.Caller(context);
+        // The minutes are rendered from the caller's projection, never from the stored record.
+        var record = await Visible(await Readable(cluster!, id!, caller), caller);
         var clusterName = (await grains.GetGrain<IClusterGrain>(cluster!).Get())?.Profile.DisplayName ?? "";
         return new ConferenceMinutes
         {
@@ -233,6 +241,67 @@ public sealed partial class ConferenceGrpcService(IGrainFactory grains, Conferen
         return await Grain(cluster, id).Get() ?? throw (Access.SeesCity(caller)
             ? new NotFoundException(ConferenceMapping.NameOf(cluster, id))
             : Access.Denied());
+    }
+
+    /// <summary>
+    /// The conference as <paramref name="caller"/> may see it (need to know, see <see cref="ConferenceView"/>):
+    /// city readers everything; ward people their ward's cases in full and the cluster's others in
+    /// outline; agencies their attendance row and the cases where they hold a task or a share.
+    /// </summary>
+    private async Task<ConferenceRecord> Visible(ConferenceRecord record, Actor caller)
+    {
+        if (Access.SeesCity(caller))
+        {
+            return record;
+        }
+        var sight = new Dictionary<string, CaseSight>(StringComparer.Ordinal);
+        if (Access.WardOf(caller) is { } ward)
+        {
+            foreach (var a in record.Agenda)
+            {
+                sight[a.CaseId] = a.WardId == ward ? CaseSight.Full : CaseSight.Outline;
+            }
+            foreach (var d in record.Discussions.Where(d => !sight.ContainsKey(d.CaseId)))
+            {
+                var c = await grains.GetGrain<ICaseGrain>(d.CaseId).Get();
+                sight[d.CaseId] = c?.WardId == ward ? CaseSight.Full : CaseSight.Outline;
+            }
+            return ConferenceView.Project(record, sight, null);
+        }
+        if (Access.AgencyOf(caller) is { } agency)
+        {
+            foreach (var caseId in ConferenceView.CaseIds(record))
+            {
+                if (await HoldsTaskOrShare(agency, caseId))
+                {
+                    sight[caseId] = CaseSight.Full;
+                }
+            }
+            return ConferenceView.Project(record, sight, "agencies/" + agency);
+        }
+        // Any other role that got this far sees the meeting only.
+        return ConferenceView.Project(record, sight, "");
+    }
+
+    /// <summary>Whether the case is shared with the agency or any of its tasks is addressed to it.</summary>
+    private async Task<bool> HoldsTaskOrShare(string agency, string caseId)
+    {
+        if (await grains.GetGrain<ICaseGrain>(caseId).Get() is not { } c)
+        {
+            return false;
+        }
+        if (c.SharedAgencies.Contains(agency))
+        {
+            return true;
+        }
+        foreach (var taskId in c.TaskIds)
+        {
+            if ((await grains.GetGrain<ITaskGrain>(taskId).Get())?.Spec.AssigneeAgencyId == agency)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Only coordinators run conferences; the conference must exist.</summary>

@@ -129,7 +129,7 @@ public sealed class CounsellingGrpcService(
             (ward, ownWard) = (own, true);
         }
         var filter = new CounsellingFilter(ward, ownWard, caseId, counsellor, from, before);
-        var (size, after) = v.Page(request.PageSize, request.PageToken, filter.ToString());
+        var (size, after) = v.Page(request.PageSize, request.PageToken, filter.ToString(), PageCursor.Keyset);
         v.ThrowIfAny();
         var rows = await store.ListAsync(filter, KeysetCursor.Parse(after), size + 1, context.CancellationToken);
         var response = new ListCounsellingSessionsResponse();

@@ -135,8 +135,15 @@ public sealed partial class RequestValidation
         return this;
     }
 
-    /// <summary>Checks page_size and decodes page_token for a list with the given filter.</summary>
-    public (int Size, string After) Page(int pageSize, string? pageToken, string filterKey)
+    /// <summary>
+    /// Checks page_size and decodes page_token for a list with the given filter: the one validator of
+    /// every page token. A token that is not base64url JSON of ours, was issued for other filters (each
+    /// list's filter key differs, so a token of another list fails too), or whose position is not of
+    /// the <paramref name="cursor"/> form (a tampered offset or keyset) is INVALID_ARGUMENT naming
+    /// page_token. Tokens are not signed: a well-formed but edited position only moves the caller
+    /// within the list, because every query applies the caller's scope itself.
+    /// </summary>
+    public (int Size, string After) Page(int pageSize, string? pageToken, string filterKey, PageCursor cursor = PageCursor.Id)
     {
         var size = pageSize == 0 ? DefaultPageSize : pageSize;
         if (pageSize < 0 || pageSize > MaxPageSize)
@@ -147,14 +154,17 @@ public sealed partial class RequestValidation
         {
             return (size, "");
         }
-        var token = PageToken.Decode(pageToken);
-        if (token is null || token.Filter != filterKey)
+        var token = pageToken.Length > MaxPageTokenLength ? null : PageToken.Decode(pageToken);
+        if (token is null || token.Filter != filterKey || !PageToken.IsPosition(token.After, cursor))
         {
             Add("page_token", "Not a token from this list with these filters / page_token không hợp lệ.");
             return (size, "");
         }
         return (size, token.After);
     }
+
+    /// <summary>Longest page token accepted (ours are far shorter).</summary>
+    public const int MaxPageTokenLength = 2048;
 
     /// <summary>
     /// Checks what no service method checks itself, in every field of any request: timestamps must be
@@ -256,18 +266,55 @@ public sealed record PageToken(string After, string Filter)
     public string Encode() => Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(this))
         .TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    /// <summary>Decodes a token; null when it is not one of ours.</summary>
+    /// <summary>Decodes a token; null when it is not one of ours (not base64url, not our JSON, a field missing).</summary>
     public static PageToken? Decode(string token)
     {
         try
         {
+            if (token.Any(ch => !(char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_')))
+            {
+                return null;
+            }
             var b64 = token.Replace('-', '+').Replace('_', '/');
             b64 = b64.PadRight(b64.Length + ((4 - (b64.Length % 4)) % 4), '=');
-            return JsonSerializer.Deserialize<PageToken>(Encoding.UTF8.GetString(Convert.FromBase64String(b64)));
+            var t = JsonSerializer.Deserialize<PageToken>(new UTF8Encoding(false, true).GetString(Convert.FromBase64String(b64)));
+            return t is { After: not null, Filter: not null } ? t : null;
         }
-        catch (Exception e) when (e is FormatException or JsonException or ArgumentException)
+        catch (Exception e) when (e is FormatException or JsonException or ArgumentException or DecoderFallbackException or NotSupportedException)
         {
             return null;
         }
     }
+
+    /// <summary>Whether <paramref name="after"/> is a position of the given form (what the list's query will parse).</summary>
+    public static bool IsPosition(string after, PageCursor cursor)
+    {
+        if (after.Length is 0 or > 400 || after.Any(char.IsControl))
+        {
+            return false;
+        }
+        return cursor switch
+        {
+            PageCursor.Keyset => KeysetCursor.Parse(after) is not null,
+            PageCursor.Offset => int.TryParse(after, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0,
+            PageCursor.Sequence => long.TryParse(after, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0,
+            _ => true,
+        };
+    }
+}
+
+/// <summary>The form of a page token's position, checked when the token is read.</summary>
+public enum PageCursor
+{
+    /// <summary>The last id returned (ordered lists of ids).</summary>
+    Id,
+
+    /// <summary>A keyset "ticks|id" (<see cref="KeysetCursor"/>).</summary>
+    Keyset,
+
+    /// <summary>A positive offset into a list computed per call.</summary>
+    Offset,
+
+    /// <summary>A positive sequence number (the audit trail's ids).</summary>
+    Sequence,
 }

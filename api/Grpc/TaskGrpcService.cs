@@ -107,7 +107,7 @@ public sealed class TaskGrpcService(IGrainFactory grains, ReadModelStore readMod
         v.Enum("kind", request.Kind, required: false);
         v.Enum("assignee_kind", request.AssigneeKind, required: false);
         filter = Scoped(filter, caller);
-        var (size, after) = v.Page(request.PageSize, request.PageToken, filter.ToString());
+        var (size, after) = v.Page(request.PageSize, request.PageToken, filter.ToString(), PageCursor.Keyset);
         v.ThrowIfAny();
         var rows = await readModel.ListTasksAsync(filter, time.GetUtcNow(), KeysetCursor.Parse(after), size + 1, context.CancellationToken);
         var response = new ListTasksResponse();

@@ -100,7 +100,9 @@ public sealed class TaskGrain : Grain, ITaskGrain
         if (spec.CaseId.Length > 0)
         {
             var context = await GrainFactory.GetGrain<ICaseGrain>(spec.CaseId).GetTaskContext();
-            if (context is null)
+            // A case of another ward is answered exactly as a case that does not exist (no existence
+            // oracle): same status, same field, same words, and before any check of its state.
+            if (context is null || (wardId.Length > 0 && wardId != context.WardId))
             {
                 violations.Add(new("case", $"Unknown case cases/{spec.CaseId} / không có hồ sơ này."));
             }
@@ -109,10 +111,6 @@ public sealed class TaskGrain : Grain, ITaskGrain
                 if (!context.Open && violations.Count == 0)
                 {
                     throw new FailedPreconditionException("CASE_CLOSED", $"cases/{spec.CaseId} is closed / hồ sơ đã đóng.");
-                }
-                if (wardId.Length > 0 && wardId != context.WardId)
-                {
-                    violations.Add(new("case", $"cases/{spec.CaseId} belongs to another ward / hồ sơ thuộc phường khác."));
                 }
                 wardId = context.WardId;
                 summary = new TaskCaseSummary(context.PersonName, context.AgeYears, context.Sex.ToString(), context.WardId, context.Address, context.FamilyContact,
