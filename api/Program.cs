@@ -215,6 +215,14 @@ static void ConfigureSecurity(WebApplicationBuilder builder)
             {
                 OnTokenValidated = async context =>
                 {
+                    // A token whose role the platform does not know (a typo, a role of another system,
+                    // the platform's own SYSTEM) is no credential at all: UNAUTHENTICATED, not a denial later.
+                    var role = context.Principal?.FindFirst(Coordination.Tokens.TokenIssuer.RoleClaim)?.Value;
+                    if (role is null || !(ExternalClaims.PeopleRoles.Contains(role) || role == Actor.AgencySystem))
+                    {
+                        context.Fail("The token's role is not one of the platform's roles.");
+                        return;
+                    }
                     if (context.Principal?.FindFirst(AccountManager.SessionClaim)?.Value is not { } sid)
                     {
                         return;

@@ -34,6 +34,17 @@ public sealed class AuthenticationTests(SeededHostFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_token_with_a_role_the_platform_does_not_know_is_unauthenticated()
+    {
+        // Signed with the platform's own key, so only the role is wrong: refused at authentication.
+        foreach (var role in new[] { "WARD_CHAIRMAN", "ward_officer", Actor.System, "" })
+        {
+            var token = fixture.Host.TokenFor(new Actor("users/hai-chau-1-officer", "Nguyễn Thị Lan", role, "wards/hai-chau-1"));
+            await RpcAssert.Fails(StatusCode.Unauthenticated, () => GetWard(new Metadata { { "authorization", "Bearer " + token } }));
+        }
+    }
+
+    [Fact]
     public async Task An_expired_token_is_unauthenticated()
     {
         var lastWeek = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-7));
