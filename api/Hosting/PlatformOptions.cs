@@ -79,6 +79,7 @@ public static class EnvironmentSettings
         ("COORD_SIGNING_KEY", "Security:SigningKeyPath"),
         ("COORD_OIDC_AUTHORITY", "Security:ExternalAuthority"),
         ("COORD_CLIENT_CERTS", "Security:ClientCertificatesPath"),
+        ("COORD_CLIENT_CA", "Security:ClientCaBundlePath"),
         ("COORD_OIDC_AUDIENCE", "Security:ExternalAudience"),
         ("COORD_OIDC_ROLE_CLAIM", "Security:ExternalRoleClaim"),
         ("COORD_OIDC_SCOPE_CLAIM", "Security:ExternalScopeClaim"),

@@ -15,6 +15,17 @@ public sealed class StartupException(string message, int exitCode = 2) : Excepti
 /// <summary>Checks that run before anything is started, each ending in a clear message.</summary>
 public static class Preflight
 {
+    /// <summary>Fails when the gRPC, silo or REST port of this host is taken.</summary>
+    public static void EnsurePortsFree(HostingOptions hosting)
+    {
+        EnsurePortFree(hosting.ListenAddress, hosting.GrpcPort, "gRPC", "COORD_GRPC_PORT");
+        EnsurePortFree(hosting.SiloAddress, hosting.SiloPort, "Orleans silo", "COORD_SILO_PORT");
+        if (hosting.HttpPort > 0)
+        {
+            EnsurePortFree(hosting.ListenAddress, hosting.HttpPort, "REST", "COORD_HTTP_PORT");
+        }
+    }
+
     /// <summary>Fails when a port this host needs is taken, naming the port and the variable that moves it.</summary>
     public static void EnsurePortFree(string address, int port, string what, string variable)
     {

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Encodings.Web;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Coordination.Silo.Common;
 using Microsoft.AspNetCore.Authentication;
@@ -12,10 +13,12 @@ namespace Coordination.Api.Identity;
 /// Agency systems may authenticate with a client certificate (mutual TLS) instead of a token: the
 /// certificate's SHA-256 thumbprint is looked up in a mapping file (<c>COORD_CLIENT_CERTS</c>,
 /// JSON: <c>[{"thumbprint": "…", "agency": "agencies/…"}]</c>) and the call acts as that agency's
-/// system. Unknown certificates authenticate nobody.
+/// system. Unknown certificates authenticate nobody; so do certificates the
+/// <see cref="ClientCertificatePolicy"/> refuses (outside their validity dates, not for client
+/// authentication, or not issued by the configured CA bundle).
 /// </summary>
 public sealed class ClientCertificateAuthentication(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ClientCertificateMap map)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ClientCertificateMap map, ClientCertificatePolicy policy)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     /// <summary>Scheme name.</summary>
@@ -28,6 +31,10 @@ public sealed class ClientCertificateAuthentication(
         if (certificate is null)
         {
             return Task.FromResult(AuthenticateResult.NoResult());
+        }
+        if (policy.Refusal(certificate) is { } refusal)
+        {
+            return Task.FromResult(AuthenticateResult.Fail(refusal));
         }
         var thumbprint = Convert.ToHexStringLower(certificate.GetCertHash(HashAlgorithmName.SHA256));
         if (map.AgencyFor(thumbprint) is not { } agency)
@@ -45,26 +52,134 @@ public sealed class ClientCertificateAuthentication(
     }
 }
 
-/// <summary>The thumbprint → agency map, read from its file at start.</summary>
-public sealed class ClientCertificateMap
+/// <summary>
+/// The thumbprint → agency map, read from its file and read again when the file changes (checked at
+/// most once a second), so an operator adds or removes an agency's certificate without a restart.
+/// A file that cannot be read keeps the last good map.
+/// </summary>
+public sealed class ClientCertificateMap(string path)
 {
-    private readonly Dictionary<string, string> _agencies;
+    private static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(1);
+    private volatile Snapshot _current = new(DateTime.MinValue, -1, new Dictionary<string, string>());
+    private long _nextCheck;
 
-    /// <summary>Loads <paramref name="path"/>; a missing file maps nothing.</summary>
-    public ClientCertificateMap(string path)
+    private sealed record Snapshot(DateTime Written, long Length, IReadOnlyDictionary<string, string> Agencies);
+
+    /// <summary>The agency a certificate thumbprint (SHA-256, hex) belongs to, or null.</summary>
+    public string? AgencyFor(string thumbprint)
     {
-        _agencies = [];
-        if (!File.Exists(path))
+        Refresh();
+        return _current.Agencies.GetValueOrDefault(thumbprint.Replace(":", "", StringComparison.Ordinal).ToLowerInvariant());
+    }
+
+    private void Refresh()
+    {
+        var now = Environment.TickCount64;
+        var next = Interlocked.Read(ref _nextCheck);
+        if (now < next || Interlocked.CompareExchange(ref _nextCheck, now + (long)CheckEvery.TotalMilliseconds, next) != next)
         {
             return;
         }
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        foreach (var e in doc.RootElement.EnumerateArray())
+        var file = new FileInfo(path);
+        if (!file.Exists)
         {
-            _agencies[e.GetProperty("thumbprint").GetString()!.Replace(":", "", StringComparison.Ordinal).ToLowerInvariant()] = e.GetProperty("agency").GetString()!;
+            _current = new Snapshot(DateTime.MinValue, -1, new Dictionary<string, string>());
+            return;
+        }
+        if (file.LastWriteTimeUtc == _current.Written && file.Length == _current.Length)
+        {
+            return;
+        }
+        try
+        {
+            _current = new Snapshot(file.LastWriteTimeUtc, file.Length, Parse(File.ReadAllText(path)));
+        }
+        catch (Exception e) when (e is IOException or JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            // Half-written or invalid: keep the last good map and look again at the next check.
+            Interlocked.Exchange(ref _nextCheck, 0);
         }
     }
 
-    /// <summary>The agency a certificate thumbprint (SHA-256, hex) belongs to, or null.</summary>
-    public string? AgencyFor(string thumbprint) => _agencies.GetValueOrDefault(thumbprint.ToLowerInvariant());
+    /// <summary>Parses the mapping file's JSON: <c>[{"thumbprint": "…", "agency": "agencies/…"}]</c>.</summary>
+    public static IReadOnlyDictionary<string, string> Parse(string json)
+    {
+        var agencies = new Dictionary<string, string>();
+        using var doc = JsonDocument.Parse(json);
+        foreach (var e in doc.RootElement.EnumerateArray())
+        {
+            agencies[e.GetProperty("thumbprint").GetString()!.Replace(":", "", StringComparison.Ordinal).ToLowerInvariant()] = e.GetProperty("agency").GetString()!;
+        }
+        return agencies;
+    }
+}
+
+/// <summary>
+/// What a client certificate must be before its thumbprint is even looked up: inside its validity
+/// dates, usable for client authentication (when it names its usages), and — when a CA bundle is
+/// configured (<c>COORD_CLIENT_CA</c>, PEM) — issued by one of those CAs through a valid chain. The
+/// bundle is read again when its file changes.
+/// </summary>
+public sealed class ClientCertificatePolicy(string caBundlePath, TimeProvider time)
+{
+    private const string ClientAuthentication = "1.3.6.1.5.5.7.3.2";
+    private (DateTime Written, X509Certificate2Collection Roots)? _bundle;
+    private readonly Lock _gate = new();
+
+    /// <summary>Whether a CA bundle is configured.</summary>
+    public bool HasCaBundle => caBundlePath.Length > 0;
+
+    /// <summary>Why <paramref name="certificate"/> is refused, or null when it passes.</summary>
+    public string? Refusal(X509Certificate2 certificate)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        if (now < certificate.NotBefore.ToUniversalTime() || now > certificate.NotAfter.ToUniversalTime())
+        {
+            return "The client certificate is outside its validity dates.";
+        }
+        var usages = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault();
+        if (usages is not null && !usages.EnhancedKeyUsages.Cast<Oid>().Any(o => o.Value == ClientAuthentication))
+        {
+            return "The client certificate is not for client authentication.";
+        }
+        if (!HasCaBundle)
+        {
+            return null;
+        }
+        var roots = Roots();
+        if (roots is null)
+        {
+            return "The client CA bundle cannot be read.";
+        }
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationTime = now;
+        chain.ChainPolicy.ApplicationPolicy.Add(new Oid(ClientAuthentication));
+        return chain.Build(certificate) ? null : "The client certificate is not issued by a trusted CA: "
+            + string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct());
+    }
+
+    private X509Certificate2Collection? Roots()
+    {
+        lock (_gate)
+        {
+            try
+            {
+                var written = File.GetLastWriteTimeUtc(caBundlePath);
+                if (_bundle is not { } cached || cached.Written != written)
+                {
+                    var roots = new X509Certificate2Collection();
+                    roots.ImportFromPemFile(caBundlePath);
+                    _bundle = (written, roots);
+                }
+                return _bundle.Value.Roots;
+            }
+            catch (Exception e) when (e is IOException or CryptographicException or UnauthorizedAccessException)
+            {
+                return _bundle?.Roots;
+            }
+        }
+    }
 }

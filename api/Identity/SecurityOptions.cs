@@ -38,6 +38,13 @@ public sealed class SecurityOptions
     /// </summary>
     public string ClientCertificatesPath { get; set; } = "";
 
+    /// <summary>
+    /// PEM bundle of the CAs that issue agency systems' client certificates (environment:
+    /// <c>COORD_CLIENT_CA</c>). When set, a client certificate must chain to one of them, for client
+    /// authentication, inside its dates, as well as be in the thumbprint map.
+    /// </summary>
+    public string ClientCaBundlePath { get; set; } = "";
+
     /// <summary>Lifetime of the token a person gets at sign-in (AccountService.SignIn); at most 12 hours.</summary>
     public TimeSpan PersonTokenLifetime { get; set; } = TimeSpan.FromHours(8);
 

@@ -89,12 +89,21 @@ public class PlatformSettings : CommandSettings
     public CoordinationClient Connect(TimeSpan? callTimeout = null)
     {
         var token = ResolveToken();
-        return new CoordinationClient(new CoordinationClientOptions
+        try
         {
-            Address = new Uri(Target),
-            Token = _ => ValueTask.FromResult(token),
-            CallTimeout = callTimeout ?? TimeSpan.FromSeconds(60),
-        });
+            return new CoordinationClient(new CoordinationClientOptions
+            {
+                Address = new Uri(Target),
+                Token = _ => ValueTask.FromResult(token),
+                CallTimeout = callTimeout ?? TimeSpan.FromSeconds(60),
+                // The same opt-in as the host's: only on a trusted private network.
+                AllowCleartextToken = Environment.GetEnvironmentVariable("COORD_ALLOW_CLEARTEXT") == "1",
+            });
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException(ExitCodes.Usage, e.Message + " (COORD_ALLOW_CLEARTEXT=1 allows it)");
+        }
     }
 }
 

@@ -22,6 +22,13 @@ public sealed class CoordinationClientOptions
     /// carries a request id, and a retry sends the same one, so the platform applies it once.
     /// </summary>
     public int MaxAttempts { get; init; } = 5;
+
+    /// <summary>
+    /// Send the bearer token over cleartext (<c>http://</c>) to a host that is not this machine's
+    /// loopback. Off by default: the client refuses, because anyone on the path could take the token.
+    /// Turn it on only when the network between is private and trusted (e.g. a sidecar proxy).
+    /// </summary>
+    public bool AllowCleartextToken { get; init; }
 }
 
 /// <summary>
@@ -38,6 +45,12 @@ public sealed class CoordinationClient : IDisposable
     public CoordinationClient(CoordinationClientOptions options)
     {
         _options = options;
+        if (options.Address.Scheme != Uri.UriSchemeHttps && !options.Address.IsLoopback && !options.AllowCleartextToken)
+        {
+            throw new ArgumentException(
+                $"Refusing to send a token in cleartext to {options.Address.Host}: use https://, or set AllowCleartextToken only on a trusted private network. "
+                + $"/ Không gửi token qua kết nối không mã hoá tới {options.Address.Host}: hãy dùng https://.", nameof(options));
+        }
         var credentials = CallCredentials.FromInterceptor(async (context, metadata) =>
             metadata.Add("authorization", "Bearer " + await options.Token(context.CancellationToken)));
         _channel = GrpcChannel.ForAddress(options.Address, new GrpcChannelOptions

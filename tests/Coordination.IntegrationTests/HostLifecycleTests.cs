@@ -105,6 +105,21 @@ public sealed class HostLifecycleTests : IAsyncLifetime
         Assert.DoesNotContain("   at ", host.Output);
     }
 
+    [Theory]
+    [InlineData("COORD_LISTEN_ADDRESS", "0.0.0.0", "without TLS", "COORD_ALLOW_CLEARTEXT=1")]
+    [InlineData("COORD_FAULT_KILL_AT", "after-state-write", "not in test mode", "Unset COORD_FAULT_KILL_AT")]
+    public async Task An_unsafe_setting_stops_the_host_with_one_line_saying_what_to_do(string variable, string value, string reason, string advice)
+    {
+        await using var host = PlatformHost.Launch(_db.ConnectionString, environment: new Dictionary<string, string> { [variable] = value });
+        await host.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, host.ExitCode);
+        Assert.Contains(reason, host.Output);
+        Assert.Contains(advice, host.Output);
+        Assert.DoesNotContain("   at ", host.Output);
+        Assert.DoesNotContain("applied migration", host.Output);
+    }
+
     [Fact]
     public async Task A_failed_migration_stops_the_host_and_names_the_migration()
     {
@@ -157,7 +172,7 @@ public sealed class ReadModelConvergenceTests : IAsyncLifetime
 
         // Armed: the host dies right after the case's state write, before its read-model upsert.
         await using (var host = await PlatformHost.StartAsync(_db.ConnectionString, grpcPort: grpcPort, siloPort: siloPort, dataDir: dataDir,
-            environment: new Dictionary<string, string> { ["COORD_FAULT_KILL_AT"] = "after-state-write" }))
+            environment: new Dictionary<string, string> { ["COORD_FAULT_KILL_AT"] = "after-state-write", ["COORD_TEST_MODE"] = "1" }))
         {
             var officer = Credentials.Load(dataDir).As("users/hai-chau-1-officer");
             await Assert.ThrowsAsync<RpcException>(() => new CaseService.CaseServiceClient(host.Coordinator).SetConferenceFlagAsync(

@@ -33,21 +33,46 @@ public sealed class MutualTlsTests : IAsyncLifetime
         return X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pkcs12, "test"), "test");
     }
 
+    private static X509Certificate2 Authority()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=Test agency CA", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+    }
+
+    private static X509Certificate2 IssuedBy(X509Certificate2 ca, string subject)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        using var signed = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), RandomNumberGenerator.GetBytes(8));
+        using var withKey = signed.CopyWithPrivateKey(key);
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12, "test"), "test");
+    }
+
+    private static string Map(params (X509Certificate2 Certificate, string Agency)[] entries) => JsonSerializer.Serialize(
+        entries.Select(e => new { thumbprint = Convert.ToHexStringLower(e.Certificate.GetCertHash(HashAlgorithmName.SHA256)), agency = e.Agency }));
+
     [Fact]
-    public async Task A_mapped_client_certificate_acts_as_its_agency_and_an_unknown_one_is_unauthenticated()
+    public async Task A_mapped_client_certificate_of_the_CA_acts_as_its_agency_and_others_are_unauthenticated_and_the_map_reloads()
     {
         var dataDir = Directory.CreateTempSubdirectory("coord-mtls-").FullName;
         var serverPfx = Path.Combine(dataDir, "server.pfx");
         await File.WriteAllBytesAsync(serverPfx, SelfSigned("CN=localhost", server: true).Export(X509ContentType.Pkcs12, "pw"));
-        var police = SelfSigned("CN=Cong an phuong Hai Chau I", server: false);
-        var stranger = SelfSigned("CN=Unknown system", server: false);
-        await File.WriteAllTextAsync(Path.Combine(dataDir, "client-certificates.json"), JsonSerializer.Serialize(new[]
-        {
-            new { thumbprint = Convert.ToHexStringLower(police.GetCertHash(HashAlgorithmName.SHA256)), agency = "agencies/hai-chau-1-police" },
-        }));
+        using var ca = Authority();
+        var bundle = Path.Combine(dataDir, "agency-ca.pem");
+        await File.WriteAllTextAsync(bundle, ca.ExportCertificatePem());
+        var police = IssuedBy(ca, "CN=Cong an phuong Hai Chau I");
+        var stranger = IssuedBy(ca, "CN=Unknown system");
+        // In the map, but not issued by the configured CA: refused all the same.
+        var selfMade = SelfSigned("CN=Self-made copy", server: false);
+        var mapFile = Path.Combine(dataDir, "client-certificates.json");
+        await File.WriteAllTextAsync(mapFile, Map((police, "agencies/hai-chau-1-police"), (selfMade, "agencies/hai-chau-1-police")));
 
         await using var host = await PlatformHost.StartAsync(_db.ConnectionString, seedDemo: true, dataDir: dataDir,
-            environment: new Dictionary<string, string> { ["COORD_TLS_CERT"] = serverPfx, ["COORD_TLS_CERT_PASSWORD"] = "pw" });
+            environment: new Dictionary<string, string> { ["COORD_TLS_CERT"] = serverPfx, ["COORD_TLS_CERT_PASSWORD"] = "pw", ["COORD_CLIENT_CA"] = bundle });
 
         using var asPolice = host.TlsChannel(police);
         var feed = new PartnerService.PartnerServiceClient(asPolice);
@@ -61,5 +86,28 @@ public sealed class MutualTlsTests : IAsyncLifetime
             .ListEventsAsync(new ListEventsRequest { Agency = "agencies/hai-chau-1-police" }).ResponseAsync);
         await RpcAssert.Fails(StatusCode.Unauthenticated, () => new PartnerService.PartnerServiceClient(host.Channel)
             .ListEventsAsync(new ListEventsRequest { Agency = "agencies/hai-chau-1-police" }).ResponseAsync);
+        using (var asSelfMade = host.TlsChannel(selfMade))
+        {
+            await RpcAssert.Fails(StatusCode.Unauthenticated, () => new PartnerService.PartnerServiceClient(asSelfMade)
+                .ListEventsAsync(new ListEventsRequest { Agency = "agencies/hai-chau-1-police" }).ResponseAsync);
+        }
+
+        // The operator maps the stranger's certificate to Xuân Hà's police: no restart needed.
+        await File.WriteAllTextAsync(mapFile, Map((police, "agencies/hai-chau-1-police"), (stranger, "agencies/xuan-ha-police")));
+        var strangerFeed = new PartnerService.PartnerServiceClient(asStranger);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            try
+            {
+                var theirs = await strangerFeed.ListEventsAsync(new ListEventsRequest { Agency = "agencies/xuan-ha-police" });
+                Assert.Equal(0, theirs.AckedSequence);
+                break;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unauthenticated && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250);
+            }
+        }
     }
 }

@@ -54,7 +54,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IAsyncLifetim
             await host.KillAsync();
             await host.DisposeAsync();
             host = PlatformHost.Launch(_db.ConnectionString, seedDemo: true, grpcPort: grpcPort, siloPort: siloPort, dataDir: dataDir,
-                environment: new Dictionary<string, string> { ["COORD_FAULT_KILL_AT"] = "after-state-write" });
+                environment: new Dictionary<string, string> { ["COORD_FAULT_KILL_AT"] = "after-state-write", ["COORD_TEST_MODE"] = "1" });
             await host.WaitForExitAsync(TimeSpan.FromSeconds(90));
             Assert.True(host.ExitCode != 0, "The armed host should have killed itself at its first state write.");
             await host.DisposeAsync();
