@@ -14,6 +14,7 @@ public static class GrpcRegistration
     {
         builder.Services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section);
         builder.Services.AddSingleton<LimitsInterceptor>();
+        builder.Services.AddSingleton<Coordination.Api.Identity.FailedAuthenticationLimiter>();
         builder.Services.AddSingleton<DirectoryGrpcService>();
         builder.Services.AddSingleton<ReportGrpcService>();
         builder.Services.AddGrpc(o =>
@@ -44,6 +45,8 @@ public static class GrpcRegistration
     /// </summary>
     public static WebApplication MapPlatformServices(this WebApplication app)
     {
+        // Outside authentication, so it sees the 401s of every scheme.
+        app.UseMiddleware<Coordination.Api.Identity.FailedAuthenticationLimiter>();
         app.UseAuthentication();
         app.UseAuthorization();
         // Before grpc-dotnet reads a request: malformed gRPC frames are INVALID_ARGUMENT, not INTERNAL.

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using Coordination.Api.Identity;
 using Google.Protobuf.WellKnownTypes;
@@ -24,16 +23,51 @@ public sealed class LimitsOptions
 
     /// <summary>Deadline applied to a unary call whose client set none.</summary>
     public TimeSpan DefaultDeadline { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Server streams (Watch…) a credential may hold open at once; RESOURCE_EXHAUSTED beyond.</summary>
+    public int StreamsPerCredential { get; set; } = 8;
+
+    /// <summary>Failed authentications a source address may make at once before it is slowed down.</summary>
+    public int FailedAuthenticationsPerAddressBurst { get; set; } = 30;
+
+    /// <summary>Failed authentications a source address may make per minute, sustained.</summary>
+    public int FailedAuthenticationsPerAddressPerMinute { get; set; } = 30;
 }
 
 /// <summary>
 /// Limits each credential (token subject) with a token bucket — over the limit is
-/// RESOURCE_EXHAUSTED with google.rpc.RetryInfo saying when to retry — and gives unary calls
-/// without a client deadline the default one (DEADLINE_EXCEEDED past it).
+/// RESOURCE_EXHAUSTED with google.rpc.RetryInfo saying when to retry — caps the server streams it
+/// holds open, and gives unary calls without a client deadline the default one (DEADLINE_EXCEEDED
+/// past it). Both limits are .NET's partitioned rate limiters (System.Threading.RateLimiting), one
+/// partition per credential, replenished by the limiter's own timer; a partition idle for a while is
+/// dropped, so credentials that stopped calling hold no memory.
 /// </summary>
-public sealed class LimitsInterceptor(IOptions<LimitsOptions> options) : Interceptor
+public sealed class LimitsInterceptor : Interceptor, IDisposable
 {
-    private readonly ConcurrentDictionary<string, TokenBucketRateLimiter> _buckets = new();
+    private readonly IOptions<LimitsOptions> _options;
+    private readonly PartitionedRateLimiter<string> _calls;
+    private readonly PartitionedRateLimiter<string> _streams;
+
+    /// <summary>Creates the limiters from <paramref name="options"/> (read once: changing them needs a restart).</summary>
+    public LimitsInterceptor(IOptions<LimitsOptions> options)
+    {
+        _options = options;
+        var o = options.Value;
+        _calls = PartitionedRateLimiter.Create<string, string>(principal => RateLimitPartition.GetTokenBucketLimiter(principal, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = Math.Max(1, o.Burst),
+            TokensPerPeriod = Math.Max(1, o.CallsPerSecond),
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            // Replenished by the partitioned limiter's one timer, not a timer per credential.
+            AutoReplenishment = false,
+        }), StringComparer.Ordinal);
+        _streams = PartitionedRateLimiter.Create<string, string>(principal => RateLimitPartition.GetConcurrencyLimiter(principal, _ => new ConcurrencyLimiterOptions
+        {
+            PermitLimit = Math.Max(1, o.StreamsPerCredential),
+            QueueLimit = 0,
+        }), StringComparer.Ordinal);
+    }
 
     /// <inheritdoc/>
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
@@ -52,52 +86,67 @@ public sealed class LimitsInterceptor(IOptions<LimitsOptions> options) : Interce
         // A disposable timer, removed as soon as the call ends: thousands of calls a second must not
         // leave thousands of 30-second timers behind.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
-        deadline.CancelAfter(options.Value.DefaultDeadline);
+        deadline.CancelAfter(_options.Value.DefaultDeadline);
         var expired = System.Threading.Tasks.Task.Delay(Timeout.Infinite, deadline.Token);
         var finished = await System.Threading.Tasks.Task.WhenAny(call, expired);
         return finished == call
             ? await call
             : throw new RpcException(new global::Grpc.Core.Status(StatusCode.DeadlineExceeded,
-                $"No answer within the default deadline of {options.Value.DefaultDeadline.TotalSeconds:F0} s / quá thời hạn xử lý."));
+                $"No answer within the default deadline of {_options.Value.DefaultDeadline.TotalSeconds:F0} s / quá thời hạn xử lý."));
     }
 
     /// <inheritdoc/>
-    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
         ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        Admit(context);
-        return continuation(request, responseStream, context);
+        var principal = Admit(context);
+        if (principal is null)
+        {
+            await continuation(request, responseStream, context);
+            return;
+        }
+        // Held for as long as the stream is open.
+        using var stream = _streams.AttemptAcquire(principal);
+        if (!stream.IsAcquired)
+        {
+            var limit = _options.Value.StreamsPerCredential;
+            throw Exhausted(TimeSpan.FromSeconds(5),
+                $"This credential already holds {limit} open streams (the limit); close one first / đã mở quá {limit} luồng theo dõi, hãy đóng bớt.");
+        }
+        await continuation(request, responseStream, context);
     }
 
-    private void Admit(ServerCallContext context)
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _calls.Dispose();
+        _streams.Dispose();
+    }
+
+    private string? Admit(ServerCallContext context)
     {
         var principal = TokenIssuer.ActorOf(context.GetHttpContext().User)?.Principal;
         if (principal is null)
         {
-            return;
+            return null;
         }
-        var o = options.Value;
-        var bucket = _buckets.GetOrAdd(principal, _ => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = o.Burst,
-            TokensPerPeriod = o.CallsPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
-        using var lease = bucket.AttemptAcquire();
+        using var lease = _calls.AttemptAcquire(principal);
         if (lease.IsAcquired)
         {
-            return;
+            return principal;
         }
-        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
+        var o = _options.Value;
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) && after > TimeSpan.Zero ? after : TimeSpan.FromSeconds(1);
         throw Exhausted(retryAfter,
             $"Too many calls for this credential (limit {o.CallsPerSecond}/s); retry after {retryAfter.TotalSeconds:F1} s / quá nhiều yêu cầu, hãy thử lại sau.");
     }
 
     /// <summary>RESOURCE_EXHAUSTED with google.rpc.RetryInfo (retry after <paramref name="retryAfter"/>) and ErrorInfo RATE_LIMITED.</summary>
-    public static RpcException Exhausted(TimeSpan retryAfter, string message) => new Status
+    public static RpcException Exhausted(TimeSpan retryAfter, string message) => ExhaustedStatus(retryAfter, message).ToRpcException();
+
+    /// <summary>The google.rpc.Status of <see cref="Exhausted"/>.</summary>
+    public static Status ExhaustedStatus(TimeSpan retryAfter, string message) => new()
     {
         Code = (int)Code.ResourceExhausted,
         Message = message,
@@ -106,5 +155,5 @@ public sealed class LimitsInterceptor(IOptions<LimitsOptions> options) : Interce
             Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(retryAfter) }),
             Any.Pack(new ErrorInfo { Reason = "RATE_LIMITED", Domain = ErrorInterceptor.Domain }),
         },
-    }.ToRpcException();
+    };
 }

@@ -47,7 +47,8 @@ builder.WebHost.ConfigureKestrel(k =>
         if (options.TlsCertificatePath.Length > 0)
         {
             listen.Protocols = HttpProtocols.Http1AndHttp2;
-            listen.UseHttps(options.TlsCertificatePath, options.TlsCertificatePassword);
+            listen.UseHttps(options.TlsCertificatePath, options.TlsCertificatePassword,
+                https => https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
         }
     });
     // Pages are small; anything bigger is not a form of ours.

@@ -136,6 +136,9 @@ public sealed partial class PlatformHost : IAsyncDisposable
         // The suite's scenarios open the same made-up child again and again; the duplicate check at
         // intake is on in production and tested by IntakeTests, which turns it back on.
         psi.Environment["Intake__RefuseDuplicates"] = "false";
+        // Every test calls from 127.0.0.1, and many call without a valid credential on purpose (the
+        // matrix's anonymous column, the token table): the per-address limit is tested by LimitsTests.
+        psi.Environment["Limits__FailedAuthenticationsPerAddressBurst"] = "1000000";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             psi.Environment[key] = value;
