@@ -31,7 +31,8 @@ public static class SchedulingRegistration
                 store.UseSystemTextJsonSerializer();
                 store.ProvisionSchema();
             });
-            var sweep = builder.Configuration.GetSection(FollowUpOptions.Section).Get<FollowUpOptions>()?.SweepInterval ?? TimeSpan.FromSeconds(5);
+            // The same keys as TriggerIntervals, which reschedules a stored trigger whose interval changed.
+        var sweep = builder.Configuration.GetSection(FollowUpOptions.Section).Get<FollowUpOptions>()?.SweepInterval ?? TimeSpan.FromSeconds(5);
             q.AddJob<ReminderSweepJob>(j => j.WithIdentity(ReminderSweepJob.Key).StoreDurably());
             q.AddTrigger(t => t
                 .ForJob(ReminderSweepJob.Key)
@@ -55,7 +56,56 @@ public static class SchedulingRegistration
             o.Scheduling.IgnoreDuplicates = true;
             o.Scheduling.OverwriteExistingData = false;
         });
+        // Before the scheduler starts: a changed interval applies from this start on.
+        builder.Services.AddHostedService<TriggerIntervals>();
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
     }
+}
+
+/// <summary>
+/// Brings the stored recurring triggers in line with configuration at start. The clustered job store
+/// keeps a trigger as it was first scheduled (two hosts booting together must not overwrite each
+/// other's), so without this a changed <c>Reminders:SweepInterval</c> or
+/// <c>Conferences:SweepInterval</c> would have no effect until the trigger was deleted by hand.
+/// </summary>
+public sealed partial class TriggerIntervals(ISchedulerFactory schedulers, IConfiguration configuration, ILogger<TriggerIntervals> logger) : IHostedService
+{
+    /// <summary>Trigger of the reminder sweep.</summary>
+    public static readonly TriggerKey ReminderSweep = new("reminder-sweep", "coordination");
+
+    /// <summary>Trigger of the conference planner.</summary>
+    public static readonly TriggerKey ConferencePlanner = new("conference-planner", "coordination");
+
+    /// <inheritdoc/>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        var reminders = configuration.GetSection(FollowUpOptions.Section).Get<FollowUpOptions>()?.SweepInterval ?? TimeSpan.FromSeconds(5);
+        var conferences = configuration.GetSection(ConferenceOptions.Section).Get<ConferenceOptions>()?.SweepInterval ?? TimeSpan.FromMinutes(1);
+        await AlignAsync(scheduler, ReminderSweep, reminders, cancellationToken);
+        await AlignAsync(scheduler, ConferencePlanner, conferences, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task AlignAsync(IScheduler scheduler, TriggerKey key, TimeSpan interval, CancellationToken ct)
+    {
+        if (await scheduler.GetTrigger(key, ct) is not ISimpleTrigger stored || stored.RepeatInterval == interval)
+        {
+            return;
+        }
+        var replacement = TriggerBuilder.Create()
+            .ForJob(stored.JobKey)
+            .WithIdentity(key)
+            .StartNow()
+            .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
+            .Build();
+        await scheduler.RescheduleJob(key, replacement, ct);
+        LogRescheduled(key.Name, stored.RepeatInterval, interval);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Trigger {Trigger} rescheduled: every {Old} → every {New} (configuration changed)")]
+    private partial void LogRescheduled(string trigger, TimeSpan old, TimeSpan @new);
 }

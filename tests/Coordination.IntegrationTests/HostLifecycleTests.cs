@@ -24,6 +24,8 @@ public sealed class HostLifecycleTests : IAsyncLifetime
         Services = { "Tạm lánh khẩn cấp" },
     };
 
+    private const string SweepIntervalSql = "select repeat_interval from qrtz_simple_triggers where trigger_name = 'reminder-sweep'";
+
     [Fact]
     public async Task Data_written_before_a_restart_reads_back_identically_and_the_seed_does_not_run_again()
     {
@@ -46,8 +48,12 @@ public sealed class HostLifecycleTests : IAsyncLifetime
             Assert.Equal(0, host.ExitCode);
         }
 
-        await using (var host = await PlatformHost.StartAsync(_db.ConnectionString, seedDemo: true, dataDir: dataDir))
+        Assert.Equal(5000L, await _db.ScalarAsync<long>(SweepIntervalSql));
+        // The second start changes the sweep interval: the stored trigger follows (issue 14).
+        await using (var host = await PlatformHost.StartAsync(_db.ConnectionString, seedDemo: true, dataDir: dataDir,
+            environment: new Dictionary<string, string> { ["Reminders__SweepInterval"] = "00:00:03" }))
         {
+            Assert.Equal(3000L, await _db.ScalarAsync<long>(SweepIntervalSql));
             var client = Directory(host);
             Assert.Equal(created, await client.GetAgencyAsync(new GetAgencyRequest { Name = created.Name }));
             Assert.Equal(updatedSeeded, await client.GetAgencyAsync(new GetAgencyRequest { Name = updatedSeeded.Name }));
