@@ -70,9 +70,11 @@ static async Task RunAsync(string[] args)
     ConfigureSecurity(builder);
     ConfigureAccounts(builder);
     builder.AddPlatformGrpc();
+    builder.AddPlatformTelemetry(hosting);
 
     var app = builder.Build();
     app.MapPlatformServices();
+    app.MapPlatformTelemetry(hosting);
     app.Lifetime.ApplicationStarted.Register(() =>
         Console.WriteLine($"coordination: ready — gRPC on {(hosting.TlsCertificatePath.Length > 0 ? "https" : "http")}://{hosting.ListenAddress}:{hosting.GrpcPort}"
             + (hosting.HttpPort > 0 ? $", REST on {(hosting.TlsCertificatePath.Length > 0 ? "https" : "http")}://{hosting.ListenAddress}:{hosting.HttpPort}" : "")

@@ -75,6 +75,9 @@ public sealed partial class AuditLog(NpgsqlDataSource db, ILogger<AuditLog> logg
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Records waiting to be written: grows when PostgreSQL cannot keep up or is away.
+        Coordination.Silo.Common.PlatformMetrics.Meter.CreateObservableGauge("coordination.audit.queue", () => _queue.Reader.Count,
+            "{record}", "Audit records accepted and not yet written");
         var batch = new List<AuditRecord>(5000);
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
         {

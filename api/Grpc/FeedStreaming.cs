@@ -1,3 +1,4 @@
+using Coordination.Silo.Common;
 using Coordination.Silo.Feed;
 using Grpc.Core;
 using Task = System.Threading.Tasks.Task;
@@ -20,6 +21,8 @@ public static class FeedStreaming
     {
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, lifetime.ApplicationStopping);
         var ct = stopping.Token;
+        // After the first short page the stream is live: from then on each event's lag is measured.
+        var live = false;
         while (!ct.IsCancellationRequested)
         {
             // Ask to be woken before reading, so an event appended in between is not missed.
@@ -29,9 +32,14 @@ public static class FeedStreaming
             {
                 await write(e);
                 cursor = e.Sequence;
+                if (live)
+                {
+                    PlatformMetrics.FeedLag.Record(Math.Max(0, (DateTimeOffset.UtcNow - e.Time).TotalSeconds));
+                }
             }
             if (events.Count < Page)
             {
+                live = true;
                 await wake;
             }
         }

@@ -1,3 +1,6 @@
+using Coordination.Silo.Common;
+using Microsoft.Extensions.Logging;
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using Npgsql;
 
@@ -88,7 +91,7 @@ public sealed record DueReminder(string Key, string Target, string TargetId, Rem
 public sealed record FiredReminder(string TargetId, ReminderKind Kind, DateTimeOffset DueAt, DateTimeOffset FiredAt, string Detail);
 
 /// <summary>The reminders table: scheduled by grains, swept by the Quartz job.</summary>
-public sealed class ReminderStore(NpgsqlDataSource db)
+public sealed partial class ReminderStore(NpgsqlDataSource db, ILogger<ReminderStore> logger)
 {
     private const int DeliveryParallelism = 32;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(30);
@@ -176,6 +179,7 @@ public sealed class ReminderStore(NpgsqlDataSource db)
     /// </summary>
     public async Task<int> SweepAsync(DateTimeOffset now, int limit, Func<DueReminder, Task<bool>> deliver, CancellationToken ct)
     {
+        var started = Stopwatch.GetTimestamp();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var due = new List<DueReminder>();
@@ -205,10 +209,13 @@ public sealed class ReminderStore(NpgsqlDataSource db)
                     try
                     {
                         outcomes[r.Key] = await deliver(r);
+                        PlatformMetrics.ReminderLag.Record(Math.Max(0, (DateTimeOffset.UtcNow - r.DueAt).TotalSeconds));
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
                         // Stays due; the next sweep tries again. Delivery is idempotent per reminder key.
+                        PlatformMetrics.ReminderFailures.Add(1);
+                        LogDeliveryFailed(r.Key, r.Target, r.TargetId, e.GetType().Name, e.Message);
                     }
                 }
             });
@@ -234,8 +241,12 @@ public sealed class ReminderStore(NpgsqlDataSource db)
             await later.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
+        PlatformMetrics.SweepDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         return delivered.Length;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reminder {Key} ({Target} {TargetId}) not delivered, retried later: {Error}: {Reason}")]
+    private partial void LogDeliveryFailed(string key, string target, string targetId, string error, string reason);
 
     /// <summary>
     /// Whether a due time read back from the table is <paramref name="planned"/>: stored times keep

@@ -417,6 +417,8 @@ public sealed class TaskGrain : Grain, ITaskGrain
     private async Task<TaskRecord> Save()
     {
         await _state.SaveAsync(_sync, DeactivateOnIdle);
-        return _state.State.Record!;
+        var record = _state.State.Record!;
+        PlatformMetrics.TaskTransitions.Add(1, new KeyValuePair<string, object?>("action", record.History.Length > 0 ? record.History[^1].Action : ""));
+        return record;
     }
 }

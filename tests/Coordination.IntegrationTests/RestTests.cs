@@ -59,4 +59,38 @@ public sealed class RestTests(SeededHostFixture fixture) : IClassFixture<SeededH
         using var anonymous = await http.GetAsync($"/v1/{task.Name}");
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
     }
+
+    [Fact]
+    public async Task Prometheus_scrapes_the_platform_s_own_meters_and_those_of_ASP_NET_Core_gRPC_Npgsql_and_Orleans_on_the_REST_port()
+    {
+        // A durable transition first, so the platform's own counter has a value.
+        var viceChair = new Actor("users/an-hai-bac-vice-chair", "Ngô Đức Thắng", Actor.WardViceChair, "wards/an-hai-bac");
+        var task = await new WardService.WardServiceClient(fixture.Host.As(viceChair)).AssignTaskAsync(new AssignTaskRequest
+        {
+            Ward = "wards/an-hai-bac", Assignee = Police, Title = "Đo lường", Instructions = "Kiểm tra số liệu",
+            DueTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(1)), RequestId = Guid.NewGuid().ToString(),
+        });
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{fixture.Host.HttpPort}") };
+        string text = "";
+        for (var i = 0; i < 20 && !text.Contains("coordination_task_transitions_total", StringComparison.Ordinal); i++)
+        {
+            using var scraped = await http.GetAsync("/metrics");
+            Assert.Equal(HttpStatusCode.OK, scraped.StatusCode);
+            text = await scraped.Content.ReadAsStringAsync();
+            await Task.Delay(250);
+        }
+        Assert.Contains("coordination_task_transitions_total{", text);
+        Assert.Contains("action=\"CREATED\"", text);
+        Assert.Contains("coordination_audit_queue", text);
+        Assert.Contains("http_server_request_duration_seconds", text);
+        // gRPC calls are in the request metric with their method and gRPC status.
+        Assert.Contains("http_route=\"/coordination.v1.WardService/AssignTask\"", text);
+        Assert.Contains("rpc_grpc_status_code=\"0\"", text);
+        Assert.Contains("db_client_operation_duration", text);
+        Assert.Contains("orleans_", text);
+        // No person data in the metrics: no case or task ids, no names.
+        Assert.DoesNotContain(task.Name["tasks/".Length..], text);
+        Assert.DoesNotMatch(@"\bT-\d{4}-\d{6}\b", text);
+        Assert.DoesNotContain("Đo lường", text);
+    }
 }

@@ -1,0 +1,76 @@
+using Coordination.Silo.Common;
+using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Coordination.Api.Hosting;
+
+/// <summary>
+/// OpenTelemetry: metrics of ASP.NET Core, Kestrel, gRPC (server and client), Npgsql, Orleans, the
+/// .NET runtime and the platform's own meter (<see cref="PlatformMetrics"/>), scraped by Prometheus
+/// at <c>/metrics</c> on the REST port; with <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> set, metrics and traces
+/// (ASP.NET Core, gRPC client, Npgsql, Orleans) are also pushed by OTLP. Tracing is off without an
+/// OTLP endpoint: nobody would read the spans, and they cost on every call.
+/// </summary>
+public static class TelemetryRegistration
+{
+    /// <summary>Path of the Prometheus scrape endpoint.</summary>
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>Registers the meters and, with an OTLP endpoint, the traces and the exporter.</summary>
+    public static WebApplicationBuilder AddPlatformTelemetry(this WebApplicationBuilder builder, HostingOptions hosting)
+    {
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("coordination-platform", serviceInstanceId: $"{Environment.MachineName}-{hosting.SiloPort}"))
+            .WithMetrics(m =>
+            {
+                m.AddAspNetCoreInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddMeter("Grpc.AspNetCore.Server", "Grpc.Net.Client", "Microsoft.Orleans", PlatformMetrics.MeterName)
+                    .AddNpgsqlInstrumentation()
+                    .AddPrometheusExporter();
+                if (otlp)
+                {
+                    m.AddOtlpExporter();
+                }
+            });
+        if (otlp)
+        {
+            telemetry.WithTracing(t => t
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => context.Request.Path != MetricsPath)
+                .AddGrpcClientInstrumentation()
+                .AddNpgsql()
+                .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                .AddOtlpExporter());
+        }
+        return builder;
+    }
+
+    /// <summary>Maps the Prometheus endpoint on the REST port (HTTP/1.1), when that port is on.</summary>
+    public static WebApplication MapPlatformTelemetry(this WebApplication app, HostingOptions hosting)
+    {
+        // gRPC answers HTTP 200 whatever its status: the request-duration metric gets the gRPC status
+        // as a tag (from the trailers, or the headers of a trailers-only answer).
+        app.Use(async (context, next) =>
+        {
+            await next(context);
+            if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMetricsTagsFeature>() is { } tags
+                && context.Response.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true)
+            {
+                var trailers = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseTrailersFeature>()?.Trailers;
+                var status = trailers?["grpc-status"].ToString() is { Length: > 0 } t ? t : context.Response.Headers["grpc-status"].ToString();
+                if (status.Length > 0)
+                {
+                    tags.Tags.Add(new("rpc.grpc.status_code", status));
+                }
+            }
+        });
+        if (hosting.HttpPort > 0)
+        {
+            app.MapPrometheusScrapingEndpoint(MetricsPath).RequireHost($"*:{hosting.HttpPort}");
+        }
+        return app;
+    }
+}
