@@ -12,7 +12,7 @@ public static class FeedStreaming
 
     /// <summary>
     /// Writes every event of <paramref name="feedId"/> after <paramref name="cursor"/>, then new ones
-    /// as they are appended (woken at once on this host, within a second from other hosts), until the
+    /// as they are appended (woken at once, on this host or through PostgreSQL's notification from another), until the
     /// client cancels. Ends with UNAVAILABLE when the host stops, so shutdown does not wait on
     /// watchers; they resume from their cursor on another host or after the restart.
     /// </summary>
@@ -26,7 +26,7 @@ public static class FeedStreaming
         while (!ct.IsCancellationRequested)
         {
             // Ask to be woken before reading, so an event appended in between is not missed.
-            var wake = feed.WaitAsync(feedId, TimeSpan.FromSeconds(1), ct);
+            var wake = feed.WaitAsync(feedId, feed.PollInterval, ct);
             var events = await feed.ListAsync(feedId, cursor, Page, ct);
             foreach (var e in events)
             {

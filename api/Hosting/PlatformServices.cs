@@ -37,7 +37,9 @@ public static class PlatformServices
         builder.Services.AddSingleton<IdAllocator>();
         builder.Services.AddSingleton<DuplicateStore>();
         builder.Services.AddSingleton<CounsellingStore>();
-        builder.Services.AddSingleton<FeedStore>();
+        var pollInterval = builder.Configuration.GetValue("Feeds:PollInterval", TimeSpan.FromSeconds(2));
+        builder.Services.AddSingleton(sp => new FeedStore(sp.GetRequiredService<NpgsqlDataSource>()) { PollInterval = pollInterval });
+        builder.Services.AddHostedService<FeedNotifications>();
         builder.Services.AddSingleton<ReminderStore>();
         builder.Services.AddOptions<FollowUpOptions>().BindConfiguration(FollowUpOptions.Section);
         builder.Services.AddSingleton<ConferenceStore>();

@@ -10,12 +10,20 @@ namespace Coordination.Silo.Feed;
 /// <summary>
 /// Agency feeds in PostgreSQL. An append commits durably (the platform's default synchronous
 /// commit) before the call that caused it returns; appends are idempotent by event key, so a grain
-/// that re-projects after a crash never duplicates an event. Local watchers are woken at once;
-/// watchers on other hosts poll every second.
+/// that re-projects after a crash never duplicates an event. Each append also sends a PostgreSQL
+/// notification (channel <see cref="Channel"/>, payload the feed id) delivered when it commits:
+/// every host's listener (FeedNotifications in the host) wakes its watchers of that feed at once.
+/// Watchers still look every <see cref="PollInterval"/>, a safety net for a lost listener connection.
 /// </summary>
 public sealed class FeedStore(NpgsqlDataSource db)
 {
+    /// <summary>The notification channel of feed appends.</summary>
+    public const string Channel = "coord_feed";
+
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _signals = new();
+
+    /// <summary>How long a watcher waits for a notification before it looks anyway (<c>Feeds:PollInterval</c>).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Appends a task event to an agency's feed unless one with this key exists.</summary>
     public Task AppendAsync(string agencyId, string eventKey, FeedEventType type, DateTimeOffset time, TaskRecord task, string detail) =>
@@ -54,9 +62,11 @@ public sealed class FeedStore(NpgsqlDataSource db)
             head.Parameters.AddWithValue("a", feedId);
             seq = (long)(await head.ExecuteScalarAsync())!;
         }
-        await using (var insert = new NpgsqlCommand("""
+        // The notification goes with the transaction: sent at commit, dropped on rollback.
+        await using (var insert = new NpgsqlCommand($"""
             insert into feed_events (agency_id, seq, event_id, event_key, type, time, task_id, detail, doc, doc_kind)
-            values (@a, @s, @id, @k, @t, @time, @task, @detail, @doc, @kind)
+            values (@a, @s, @id, @k, @t, @time, @task, @detail, @doc, @kind);
+            select pg_notify('{Channel}', @a)
             """, conn, tx))
         {
             insert.Parameters.AddWithValue("a", feedId);
@@ -81,9 +91,24 @@ public sealed class FeedStore(NpgsqlDataSource db)
             }
         }
         await tx.CommitAsync();
+        Wake(feedId);
+    }
+
+    /// <summary>Wakes this host's watchers of <paramref name="feedId"/> (an append here or a notification from another host).</summary>
+    public void Wake(string feedId)
+    {
         if (_signals.TryRemove(feedId, out var signal))
         {
             signal.TrySetResult();
+        }
+    }
+
+    /// <summary>Wakes every watcher on this host (after the listener reconnected: it may have missed notifications).</summary>
+    public void WakeAll()
+    {
+        foreach (var feedId in _signals.Keys)
+        {
+            Wake(feedId);
         }
     }
 
@@ -132,7 +157,7 @@ public sealed class FeedStore(NpgsqlDataSource db)
         return await cmd.ExecuteScalarAsync(ct) is long acked ? acked : 0;
     }
 
-    /// <summary>Completes when an event is appended locally to the feed, or after <paramref name="timeout"/>.</summary>
+    /// <summary>Completes when an event is appended to the feed (here or, through the notification, on another host), or after <paramref name="timeout"/>.</summary>
     public Task WaitAsync(string agencyId, TimeSpan timeout, CancellationToken ct)
     {
         var signal = _signals.GetOrAdd(agencyId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));

@@ -18,8 +18,10 @@ public sealed class TwoHostClusterTests : IAsyncLifetime
     {
         // One data folder: hosts of one cluster share the token signing key.
         var dataDir = System.IO.Directory.CreateTempSubdirectory("coord-cluster-").FullName;
-        await using var a = await PlatformHost.StartAsync(_db.ConnectionString, seedDemo: true, dataDir: dataDir);
-        await using var b = await PlatformHost.StartAsync(_db.ConnectionString, seedDemo: true, dataDir: dataDir);
+        // The watchers' poll is a minute: an event reaches a watcher on the other host by notification only.
+        var slowPoll = new Dictionary<string, string> { ["Feeds__PollInterval"] = "00:01:00" };
+        await using var a = await PlatformHost.StartAsync(_db.ConnectionString, seedDemo: true, dataDir: dataDir, environment: slowPoll);
+        await using var b = await PlatformHost.StartAsync(_db.ConnectionString, seedDemo: true, dataDir: dataDir, environment: slowPoll);
 
         // Both silos are active members of one cluster (status 3 = Active in the membership table).
         Assert.Equal(2L, await _db.ScalarAsync<long>("select count(*) from orleansmembershiptable where status = 3"));
@@ -40,6 +42,33 @@ public sealed class TwoHostClusterTests : IAsyncLifetime
         {
             Assert.Equal(agency, await viaB.GetAgencyAsync(new GetAgencyRequest { Name = agency.Name }));
         }
+
+        // Written through A, watched on B: PostgreSQL's notification wakes B's watcher (issue 14).
+        const string police = "agencies/man-thai-police";
+        var policeSystem = new Coordination.Silo.Common.Actor(police, "Công an phường Mân Thái", Coordination.Silo.Common.Actor.AgencySystem, police);
+        using var watching = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+        using var watch = new PartnerService.PartnerServiceClient(b.As(policeSystem)).WatchEvents(
+            new WatchEventsRequest { Agency = police }, cancellationToken: watching.Token);
+        // Past the replay: the watcher is now waiting on B.
+        await Task.Delay(1000);
+        var viceChair = new Coordination.Silo.Common.Actor("users/man-thai-vice-chair", "Phó Chủ tịch Mân Thái", Coordination.Silo.Common.Actor.WardViceChair, "wards/man-thai");
+        var assigned = await new WardService.WardServiceClient(a.As(viceChair)).AssignTaskAsync(new AssignTaskRequest
+        {
+            Ward = "wards/man-thai", Assignee = police, Title = "Xác minh qua máy A", Instructions = "Kiểm tra",
+            DueTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(1)), RequestId = Guid.NewGuid().ToString(),
+        });
+        var seen = false;
+        using (var notified = CancellationTokenSource.CreateLinkedTokenSource(watching.Token))
+        {
+            // Well inside the minute-long poll: only the notification can deliver it in time.
+            notified.CancelAfter(TimeSpan.FromSeconds(20));
+            while (!seen && await watch.ResponseStream.MoveNext(notified.Token))
+            {
+                seen = watch.ResponseStream.Current.Task?.Name == assigned.Name;
+            }
+        }
+        Assert.True(seen);
+        watching.Cancel();
 
         await a.StopAsync();
 
