@@ -1,8 +1,8 @@
 using Coordination.Api.Accounts;
-using Coordination.Silo.Common;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Coordination.Api.Identity;
@@ -15,62 +15,65 @@ public static class SecurityRegistration
     {
         var security = builder.Configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new();
         var dataDirectory = builder.Configuration["Demo:DataDirectory"] ?? ".data";
-        var keyPath = security.SigningKeyPath.Length > 0 ? security.SigningKeyPath : Path.Combine(dataDirectory, "signing-key.pem");
-        var key = SigningKey.LoadOrCreate(keyPath);
+        var keysPath = security.SigningKeysPath.Length > 0 ? security.SigningKeysPath : Path.Combine(dataDirectory, TokenSettings.KeysFolder);
+        var legacyPath = security.SigningKeyPath.Length > 0 ? security.SigningKeyPath : Path.Combine(dataDirectory, TokenSettings.LegacyKeyFile);
+        // First start: the legacy key (if any) joins the ring, else a first key is made.
+        var ring = KeyRingDirectory.Ensure(keysPath, legacyPath, TimeProvider.System.GetUtcNow());
         builder.Services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section)
             .Validate(o => o.PersonTokenLifetime > TimeSpan.Zero && o.PersonTokenLifetime <= SecurityOptions.MaxPersonTokenLifetime,
                 "Security:PersonTokenLifetime must be more than 0 and at most 12 hours")
+            .Validate(o => o.AgencyTokenLifetime > TimeSpan.Zero && o.AgencyTokenLifetime <= SecurityOptions.MaxAgencyTokenLifetime,
+                "Security:AgencyTokenLifetime must be more than 0 and at most 1 hour")
+            .Validate(o => o.KeyRefresh > TimeSpan.Zero && o.KeyRefresh <= SecurityOptions.MaxKeyRefresh,
+                "Security:KeyRefresh must be positive and at most 5 s (a rotation reaches every host within 10 s)")
+            .Validate(o => o.TokenRequestsPerClientBurst >= 1 && o.TokenRequestsPerClientPerMinute >= 1 && o.TokenRequestsPerAddressBurst >= 1 && o.TokenRequestsPerAddressPerMinute >= 1,
+                "Security:TokenRequestsPer* must be at least 1")
+            .Validate(o => o.MaxTokenBytes >= 1024, "Security:MaxTokenBytes must be at least 1024")
             .ValidateOnStart();
-        builder.Services.AddSingleton(new TokenIssuer(key, security.Issuer, security.Audience, TimeProvider.System));
-        builder.Services.AddSingleton(new OneTimePasswords(key));
+        builder.Services.AddSingleton(sp => new SigningKeys(keysPath, sp.GetRequiredService<IOptions<SecurityOptions>>(), TimeProvider.System, sp.GetRequiredService<ILogger<SigningKeys>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SigningKeys>());
+        builder.Services.AddSingleton(sp =>
+        {
+            var keys = sp.GetRequiredService<SigningKeys>();
+            return new TokenIssuer(() => keys.Ring, security.Issuer, security.Audience, TimeProvider.System);
+        });
+        // Kept answers of account changes are sealed under a key derived from the ring's first key (the
+        // legacy key where there was one): stable across rotations, so a retry still opens its answer.
+        builder.Services.AddSingleton(new OneTimePasswords(ring.Oldest!.Key));
+        builder.Services.AddSingleton<TokenRevocations>();
+        builder.Services.AddSingleton<CredentialStore>();
+        builder.Services.AddSingleton<TokenExchangeLimiter>();
+        builder.Services.AddSingleton<AgencyCredentials>();
         var schemes = new List<string> { JwtBearerDefaults.AuthenticationScheme };
         var authentication = builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(o =>
             {
                 o.MapInboundClaims = false;
                 o.TokenHandlers.Clear();
-                o.TokenHandlers.Add(new CachingTokenHandler(TimeProvider.System) { MapInboundClaims = false });
+                // A token longer than any the platform issues is refused before it is parsed.
+                o.TokenHandlers.Add(new CachingTokenHandler(TimeProvider.System) { MapInboundClaims = false, MaximumTokenSizeInBytes = security.MaxTokenBytes });
                 o.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = security.Issuer,
                     ValidAudience = security.Audience,
-                    IssuerSigningKey = key,
                     ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
                     ValidateIssuer = true,
                     ValidateAudience = true,
                     ValidateLifetime = true,
                     ValidateIssuerSigningKey = true,
                     RequireExpirationTime = true,
-                    ClockSkew = TimeSpan.FromSeconds(30),
+                    RequireSignedTokens = true,
+                    ClockSkew = KeyRing.ClockSkew,
                 };
-                // A sign-in token names its session: refused once the session ended (sign-out, disabling,
-                // reset, another password change), on every host. Tokens without a session (agency
-                // systems, issued credentials) are not affected.
                 o.Events = new JwtBearerEvents
                 {
-                    OnTokenValidated = async context =>
-                    {
-                        // A token whose role the platform does not know (a typo, a role of another system,
-                        // the platform's own SYSTEM) is no credential at all: UNAUTHENTICATED, not a denial later.
-                        var role = context.Principal?.FindFirst(Coordination.Tokens.TokenIssuer.RoleClaim)?.Value;
-                        if (role is null || !(ExternalClaims.PeopleRoles.Contains(role) || role == Actor.AgencySystem))
-                        {
-                            context.Fail("The token's role is not one of the platform's roles.");
-                            return;
-                        }
-                        if (context.Principal?.FindFirst(AccountManager.SessionClaim)?.Value is not { } sid)
-                        {
-                            return;
-                        }
-                        var sessions = context.HttpContext.RequestServices.GetRequiredService<SessionRegistry>();
-                        var principal = context.Principal.FindFirst(Microsoft.IdentityModel.JsonWebTokens.JwtRegisteredClaimNames.Sub)?.Value ?? "";
-                        if (!Guid.TryParse(sid, out var session) || !await sessions.IsLiveAsync(session, principal, context.HttpContext.RequestAborted))
-                        {
-                            context.Fail("The session of this token has ended.");
-                        }
-                    },
+                    OnTokenValidated = TokenChecks.OnTokenValidatedAsync,
+                    OnChallenge = TokenChecks.OnChallengeAsync,
                 };
             });
+        // The ring's keys, looked up by the token's kid (a retired or unknown key verifies nothing).
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeys>((o, keys) =>
+            o.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, kid, _) => keys.Resolve(kid));
         if (security.ExternalAuthority.Length > 0)
     {
             // An external OpenID Connect issuer (e.g. the city's identity provider): signing keys come
