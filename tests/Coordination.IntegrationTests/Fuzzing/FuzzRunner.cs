@@ -72,6 +72,11 @@ public sealed class FuzzRunner(PlatformHost host, FuzzWorld world, IReadOnlyList
         var message = (plausible ? _structured.Plausible(target.Input, target.Names, r) : _structured.Generate(target.Input, r)).ToByteArray();
         string generator;
         var expect = target.IsStreaming ? Expect.Streaming : Expect.None;
+        if (target.CredentialsInRequest)
+        {
+            // The request carries the credential (a client secret): a wrong one is UNAUTHENTICATED whatever the token.
+            expect |= Expect.Unauthenticated;
+        }
         if (roll < 55)
         {
             generator = plausible ? "structured-near-valid" : "structured-random";
