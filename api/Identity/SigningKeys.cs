@@ -47,11 +47,7 @@ public sealed partial class SigningKeys(string directory, IOptions<SecurityOptio
         lock (_scan)
         {
             Interlocked.Exchange(ref _lastScanTicks, time.GetUtcNow().UtcTicks);
-            var files = System.IO.Directory.Exists(directory)
-                ? System.IO.Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal)
-                    .Select(f => f + "@" + File.GetLastWriteTimeUtc(f).Ticks)
-                : [];
-            var fingerprint = string.Join("|", files);
+            var fingerprint = Fingerprint();
             if (fingerprint == _fingerprint)
             {
                 return;
@@ -63,10 +59,15 @@ public sealed partial class SigningKeys(string directory, IOptions<SecurityOptio
                 LogUnreadable(logger, problem);
             }
             _ring = ring;
-            _fingerprint = fingerprint;
+            // A file that changed while it was read is read again at the next scan.
+            _fingerprint = Fingerprint() == fingerprint ? fingerprint : "";
             LogLoaded(logger, ring.Keys.Count, ring.Signing(time.GetUtcNow())?.KeyId ?? "none");
         }
     }
+
+    private string Fingerprint() => System.IO.Directory.Exists(directory)
+        ? string.Join("|", System.IO.Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal).Select(f => f + "@" + File.GetLastWriteTimeUtc(f).Ticks))
+        : "";
 
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
