@@ -107,6 +107,26 @@ public sealed class CredentialStore(NpgsqlDataSource db)
         await tx.CommitAsync();
     }
 
+    /// <summary>Stores many agencies' secrets in one transaction with one audit row (the demo seed at every start).</summary>
+    public async Task SetClientSecretsAsync(IReadOnlyList<(string Agency, byte[] SecretHash)> secrets, DateTimeOffset now, AuditRecord audit)
+    {
+        await using var conn = await db.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await using (var cmd = new NpgsqlCommand("""
+            insert into agency_clients (agency, secret_hash, created_at, rotated_at)
+            select a, h, @now, @now from unnest(@agencies, @hashes) as s(a, h)
+            on conflict (agency) do update set secret_hash = excluded.secret_hash, rotated_at = excluded.rotated_at
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue("agencies", secrets.Select(s => s.Agency).ToArray());
+            cmd.Parameters.AddWithValue("hashes", secrets.Select(s => s.SecretHash).ToArray());
+            cmd.Parameters.AddWithValue("now", now);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        await AuditLog.InsertAsync(conn, tx, audit);
+        await tx.CommitAsync();
+    }
+
     /// <summary>The hash of the agency's client secret, or null when it has none.</summary>
     public async Task<byte[]?> ClientSecretHashAsync(string agency, CancellationToken ct)
     {

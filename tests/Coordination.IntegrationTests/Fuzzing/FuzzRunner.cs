@@ -180,6 +180,11 @@ public sealed class FuzzRunner(PlatformHost host, FuzzWorld world, IReadOnlyList
             encoding = "gzip";
             expect = variant == 10 ? Expect.Oversized : Expect.None;
         }
+        if (message.Length > 4 * 1024 * 1024)
+        {
+            // The generator can make a message over the host's limit (a long repeated field): RESOURCE_EXHAUSTED is right.
+            expect |= Expect.Oversized;
+        }
         var (status, trailers, httpProblem) = await SendFrameAsync(target.Path, frame, identity, encoding);
         var problem = httpProblem ?? FuzzReport.Judge(status, trailers, expect);
         var code = status.StatusCode;
