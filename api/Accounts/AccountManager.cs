@@ -20,6 +20,7 @@ public sealed class AccountManager(
     AuditLog auditLog,
     IOptions<AccountOptions> options,
     IOptions<SecurityOptions> security,
+    AgencyCredentials credentials,
     TimeProvider time)
 {
     /// <summary>Claim carrying the session id of a sign-in token.</summary>
@@ -162,6 +163,7 @@ public sealed class AccountManager(
             return earlier.Account!;
         }
         var now = Now();
+        string? revoked = null;
         var result = await store.ChangeAsync(username, (current, _) =>
         {
             Etags.Check("users/" + username, etag, current.Version);
@@ -178,6 +180,7 @@ public sealed class AccountManager(
             // Tokens carry role and scope: a new role or scope, or a disabled account, ends every session.
             var revoke = !next.Enabled && current.Enabled ? "disabled"
                 : next.Role != current.Role || next.Scope != current.Scope ? "role or scope changed" : null;
+            revoked = revoke;
             var changed = string.Join(", ", fields.Order(StringComparer.Ordinal));
             return new AccountChange(next,
                 [Audit(now, caller, UpdateMethod, next, "OK",
@@ -185,6 +188,11 @@ public sealed class AccountManager(
                 RevokeSessions: revoke is null ? null : new SessionRevocation(revoke),
                 Answer: (caller.Principal, requestId, new KeptAnswer(UpdateMethod, username, next, null)));
         }) ?? throw new NotFoundException("users/" + username);
+        if (revoked is not null && result.EarlierAnswer is null)
+        {
+            // Tokens without a session (issued with coord token issue) carry the old role and scope too.
+            await credentials.RevokePrincipalAsync(caller, "users/" + username, "account " + revoked, UpdateMethod);
+        }
         return Settle(result, caller, requestId).Account!;
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Coordination.Api.Identity;
 using Microsoft.Extensions.Options;
 
 namespace Coordination.Api.Accounts;
@@ -9,8 +10,12 @@ namespace Coordination.Api.Accounts;
 /// were revoked and have not expired, so a token revoked on any host is refused here within that
 /// time; revocations made on this host count at once. A session this host has not seen is looked
 /// up once: a token whose session does not exist, or belongs to another account, is refused.
+/// The same loop re-reads the revoked tokens and principals (<see cref="TokenRevocations"/>), so a
+/// token revoked on any host is refused here within the same time.
 /// </summary>
-public sealed partial class SessionRegistry(AccountStore store, IOptions<AccountOptions> options, ILogger<SessionRegistry> logger) : BackgroundService
+public sealed partial class SessionRegistry(
+    AccountStore store, CredentialStore credentials, TokenRevocations tokens, IOptions<AccountOptions> options, ILogger<SessionRegistry> logger)
+    : BackgroundService
 {
     private const int MaxKnown = 100_000;
     private volatile HashSet<Guid> _revoked = [];
@@ -71,9 +76,11 @@ public sealed partial class SessionRegistry(AccountStore store, IOptions<Account
                 {
                     _revokedHere.TryRemove(id, out _);
                 }
+                tokens.Replace(await credentials.LoadAsync(stoppingToken));
                 if (DateTime.UtcNow - lastPrune > TimeSpan.FromMinutes(10))
                 {
                     await store.PruneAsync(options.Value.RequestRetention, stoppingToken);
+                    await credentials.PruneAsync(stoppingToken);
                     lastPrune = DateTime.UtcNow;
                 }
             }

@@ -24,6 +24,8 @@ public sealed partial class DemoSeeder(
     IOptions<SecurityOptions> security,
     TokenIssuer tokens,
     AccountManager accounts,
+    CredentialStore credentials,
+    TimeProvider time,
     ILogger<DemoSeeder> logger) : IHostedService
 {
     private const string SeedName = "demo-directory-v1";
@@ -75,7 +77,12 @@ public sealed partial class DemoSeeder(
             await MarkSeededAsync(AccountsSeedName, cancellationToken);
             LogAccountsSeeded(logger, created);
         }
-        var path = WriteCredentials(passwords);
+        // Demo agency systems get a client secret at every start (the file shows it; only its hash is stored).
+        var secrets = DemoDirectory.Agencies().ToDictionary(a => "agencies/" + a.Id, _ => AgencyCredentials.NewSecret());
+        var now = time.GetUtcNow();
+        await credentials.SetClientSecretsAsync([.. secrets.Select(s => (s.Key, AgencyCredentials.Hash(s.Value)))], now,
+            new Audit.AuditRecord(now, Actor.Platform.Principal, Actor.Platform.Role, Actor.Platform.Scope, "demo/seed", "agencies", "OK", $"CLIENT_SECRETS_ROTATED: {secrets.Count} demo agencies"));
+        var path = WriteCredentials(passwords, secrets);
         LogCredentials(logger, path);
     }
 
@@ -105,15 +112,15 @@ public sealed partial class DemoSeeder(
         await Task.WhenAll(DemoDirectory.Agencies().Select(a => grains.GetGrain<IAgencyGrain>(a.Id).Define(a.Profile)));
     }
 
-    private string WriteCredentials(IReadOnlyDictionary<string, string> passwords)
+    private string WriteCredentials(IReadOnlyDictionary<string, string> passwords, Dictionary<string, string> secrets)
     {
         var users = DemoDirectory.People()
             .Select(p => Entry("users/" + p.Id, p.DisplayName, p.Role, p.Scope) with { Username = p.Id, Password = passwords[p.Id] });
         var agencies = DemoDirectory.Agencies()
-            .Select(a => Entry("agencies/" + a.Id, a.Profile.DisplayName, Actor.AgencySystem, "agencies/" + a.Id));
+            .Select(a => Entry("agencies/" + a.Id, a.Profile.DisplayName, Actor.AgencySystem, "agencies/" + a.Id) with { ClientSecret = secrets["agencies/" + a.Id] });
         var h = hosting.Value;
         var file = new CredentialsDocument(
-            "Demo credentials for development only: signed tokens (JWT, ES256) of the demo people and agency systems, valid for a limited time and re-issued at every start. Send one as 'authorization: Bearer <token>'. Each person also has a username and password for AccountService.SignIn (from demo-passwords.json of this data folder, made once per folder; accounts are seeded once per database).",
+            "Demo credentials for development only: signed tokens (JWT, ES256) of the demo people and agency systems, valid for a limited time and re-issued at every start. Send one as 'authorization: Bearer <token>'. Each person also has a username and password for AccountService.SignIn (from demo-passwords.json of this data folder, made once per folder; accounts are seeded once per database). Each agency system also has a client secret (new at every start) to exchange for a one-hour token with TokenService.CreateToken, as real agency systems do.",
             $"{(h.TlsCertificatePath.Length > 0 ? "https" : "http")}://{h.ListenAddress}:{h.GrpcPort}",
             [.. users],
             [.. agencies]);
@@ -140,8 +147,12 @@ public sealed partial class DemoSeeder(
     /// <summary>Shape of dev-credentials.json.</summary>
     public sealed record CredentialsDocument(string Note, string GrpcAddress, CredentialEntry[] Users, CredentialEntry[] Agencies);
 
-    /// <summary>One demo principal: who, which role, which scope, the token to send, and for people the username and password to sign in with.</summary>
-    public sealed record CredentialEntry(string Name, string DisplayName, string Role, string Scope, string Token, string? Username = null, string? Password = null);
+    /// <summary>
+    /// One demo principal: who, which role, which scope, the token to send, for people the username and
+    /// password to sign in with, for agency systems the client secret to exchange.
+    /// </summary>
+    public sealed record CredentialEntry(
+        string Name, string DisplayName, string Role, string Scope, string Token, string? Username = null, string? Password = null, string? ClientSecret = null);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded the demo directory ({WardCount} wards)")]
     private static partial void LogSeeded(ILogger logger, int wardCount);

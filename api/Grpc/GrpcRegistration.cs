@@ -62,6 +62,8 @@ public static class GrpcRegistration
         app.MapGrpcService<CalendarGrpcService>().RequireAuthorization();
         // SignIn carries [AllowAnonymous]; every other account method needs a token.
         app.MapGrpcService<AccountGrpcService>().RequireAuthorization();
+        // CreateToken carries [AllowAnonymous] (an agency system exchanges its secret); the rest are for coordinators.
+        app.MapGrpcService<TokenGrpcService>().RequireAuthorization();
         app.MapGrpcService<ReportGrpcService>().RequireAuthorization();
         app.MapGrpcService<CounsellingGrpcService>().RequireAuthorization();
         // File downloads of reports and case lists over plain HTTP (REST port), streamed as written.

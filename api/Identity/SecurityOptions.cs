@@ -6,18 +6,53 @@ public sealed class SecurityOptions
     /// <summary>Configuration section name.</summary>
     public const string Section = "Security";
 
-    /// <summary>Issuer of the platform's own tokens.</summary>
-    public string Issuer { get; set; } = "coordination-platform";
+    /// <summary>Issuer of the platform's own tokens (environment: <c>COORD_TOKEN_ISSUER</c>).</summary>
+    public string Issuer { get; set; } = TokenSettings.DefaultIssuer;
 
-    /// <summary>Audience every accepted token must name.</summary>
-    public string Audience { get; set; } = "coordination-api";
+    /// <summary>Audience every accepted token must name (environment: <c>COORD_TOKEN_AUDIENCE</c>).</summary>
+    public string Audience { get; set; } = TokenSettings.DefaultAudience;
 
     /// <summary>
-    /// PEM file of the platform's ECDSA P-256 signing key (environment: <c>COORD_SIGNING_KEY</c>);
-    /// default <c>$COORD_DATA_DIR/signing-key.pem</c>, generated on first start. Hosts of one
-    /// cluster must share it.
+    /// Folder of the signing key ring (environment: <c>COORD_SIGNING_KEYS</c>); default
+    /// <c>$COORD_DATA_DIR/keys</c>, with a first key made on first start. Hosts of one cluster read
+    /// the same keys (a shared folder, or the same files on every machine); <c>coord key rotate</c>
+    /// adds one.
+    /// </summary>
+    public string SigningKeysPath { get; set; } = "";
+
+    /// <summary>
+    /// The single PEM key file of earlier versions (environment: <c>COORD_SIGNING_KEY</c>); default
+    /// <c>$COORD_DATA_DIR/signing-key.pem</c>. When present it is imported into the ring at start, so
+    /// the tokens it signed keep working.
     /// </summary>
     public string SigningKeyPath { get; set; } = "";
+
+    /// <summary>How often each host re-reads the key ring folder; at most 5 s.</summary>
+    public TimeSpan KeyRefresh { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Longest accepted <see cref="KeyRefresh"/>.</summary>
+    public static readonly TimeSpan MaxKeyRefresh = TimeSpan.FromSeconds(5);
+
+    /// <summary>Lifetime of the token an agency system gets from TokenService.CreateToken; at most 1 hour.</summary>
+    public TimeSpan AgencyTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Longest <see cref="AgencyTokenLifetime"/> accepted at start.</summary>
+    public static readonly TimeSpan MaxAgencyTokenLifetime = TimeSpan.FromHours(1);
+
+    /// <summary>Token exchanges (CreateToken) per agency: burst, and sustained per minute.</summary>
+    public int TokenRequestsPerClientBurst { get; set; } = 20;
+
+    /// <summary>Token exchanges per agency per minute, sustained.</summary>
+    public int TokenRequestsPerClientPerMinute { get; set; } = 10;
+
+    /// <summary>Token exchanges per source address: burst.</summary>
+    public int TokenRequestsPerAddressBurst { get; set; } = 100;
+
+    /// <summary>Token exchanges per source address per minute, sustained.</summary>
+    public int TokenRequestsPerAddressPerMinute { get; set; } = 120;
+
+    /// <summary>Largest bearer token accepted, in bytes: a longer one is refused before it is parsed.</summary>
+    public int MaxTokenBytes { get; set; } = 8 * 1024;
 
     /// <summary>An external OpenID Connect issuer whose tokens are also accepted (environment: <c>COORD_OIDC_AUTHORITY</c>).</summary>
     public string ExternalAuthority { get; set; } = "";

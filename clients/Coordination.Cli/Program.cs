@@ -37,17 +37,35 @@ app.Configure(config =>
     });
     config.AddBranch("token", token =>
     {
-        token.SetDescription("Tokens signed with the platform's key.");
+        token.SetDescription("Tokens signed with the platform's keys.");
         token.AddCommand<TokenIssueCommand>("issue")
-            .WithDescription("Issues a person's token (needs the signing key).")
+            .WithDescription("Issues a person's token (needs the signing keys).")
             .WithExample("token", "issue", "--principal", "users/new-officer", "--name", "Võ Văn Mới", "--role", "WARD_OFFICER", "--scope", "wards/hai-chau-1");
+        token.AddCommand<TokenRevokeCommand>("revoke")
+            .WithDescription("Revokes a token by its id, or every token of a person or agency system so far; every host refuses them within 10 s.")
+            .WithExample("token", "revoke", "--id", "3f2a9c0e5b7d4e1f8a6b2c4d9e0f1a2b", "--reason", "Máy tính bị mất")
+            .WithExample("token", "revoke", "--principal", "agencies/hai-chau-1-school", "--reason", "Ngừng kết nối");
+    });
+    config.AddBranch("key", key =>
+    {
+        key.SetDescription("The platform's signing keys (a folder on the host machine; hosts re-read it every few seconds).");
+        key.AddCommand<KeyListCommand>("list").WithDescription("Lists the signing keys with their status: PENDING, ACTIVE, VERIFYING, RETIRED.");
+        key.AddCommand<KeyRotateCommand>("rotate")
+            .WithDescription("Adds a key that signs new tokens after a few seconds; older keys verify until their last token has expired.")
+            .WithExample("key", "rotate");
+        key.AddCommand<KeyRetireCommand>("retire")
+            .WithDescription("Retires a key at once: tokens it signed are refused everywhere within 10 s.")
+            .WithExample("key", "retire", "--kid", "0123456789abcdef");
     });
     config.AddBranch("agency", agency =>
     {
         agency.SetDescription("Agency systems.");
         agency.AddCommand<AgencyRegisterCommand>("register")
-            .WithDescription("Registers an agency system in the directory and prints its credential (needs the signing key).")
+            .WithDescription("Registers an agency system in the directory (or keeps it) and prints a new client secret, once.")
             .WithExample("agency", "register", "--id", "hai-chau-1-school", "--name", "Trường Tiểu học Hải Châu", "--kind", "EDUCATION", "--ward", "wards/hai-chau-1");
+        agency.AddCommand<AgencyRotateSecretCommand>("rotate-secret")
+            .WithDescription("Makes a new client secret for an agency system and prints it once; the old secret stops working.")
+            .WithExample("agency", "rotate-secret", "--agency", "agencies/hai-chau-1-school");
     });
 });
 var code = await app.RunAsync(args);

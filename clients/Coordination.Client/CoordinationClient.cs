@@ -83,7 +83,11 @@ public sealed class CoordinationClient : IDisposable
         Wards = new WardService.WardServiceClient(_channel);
         Directory = new DirectoryService.DirectoryServiceClient(_channel);
         Reports = new ReportService.ReportServiceClient(_channel);
+        Tokens = new TokenService.TokenServiceClient(_channel);
     }
+
+    /// <summary>The generated token client (client secrets, revocation).</summary>
+    public TokenService.TokenServiceClient Tokens { get; }
 
     /// <summary>The generated report client (statistics and exports).</summary>
     public ReportService.ReportServiceClient Reports { get; }

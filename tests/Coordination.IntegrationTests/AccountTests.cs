@@ -206,6 +206,10 @@ public sealed class AccountTests(AccountHostFixture fixture) : IClassFixture<Acc
         var tasks = new TaskService.TaskServiceClient(fixture.Host.Channel);
         Task Call() => tasks.ListTasksAsync(new ListTasksRequest { Assignee = "agencies/xuan-ha-police" }, Bearer(signedIn.AccessToken)).ResponseAsync;
         await Call();
+        // A token without a session (as coord token issue makes them) for the same person.
+        var issued = fixture.Host.TokenFor(new Coordination.Silo.Common.Actor("users/" + user, "Cán bộ liên lạc", Coordination.Silo.Common.Actor.AgencyLiaison, "agencies/xuan-ha-police"));
+        Task CallIssued() => tasks.ListTasksAsync(new ListTasksRequest { Assignee = "agencies/xuan-ha-police" }, Bearer(issued)).ResponseAsync;
+        await CallIssued();
 
         var account = await Admin.GetAccountAsync(new GetAccountRequest { Name = "users/" + user });
         var disabled = await Admin.UpdateAccountAsync(new UpdateAccountRequest
@@ -217,6 +221,7 @@ public sealed class AccountTests(AccountHostFixture fixture) : IClassFixture<Acc
         Assert.False(disabled.Enabled);
 
         Assert.True(await UntilRefused(Call) < TimeSpan.FromSeconds(10));
+        Assert.True(await UntilRefused(CallIssued) < TimeSpan.FromSeconds(10));
         var again = await RpcAssert.Fails(StatusCode.Unauthenticated, () => SignIn(user));
         Assert.Equal("SIGN_IN_FAILED", again.GetRpcStatus()!.GetDetail<ErrorInfo>().Reason);
         Assert.DoesNotContain((await Admin.ListAccountsAsync(new ListAccountsRequest { Scope = "agencies/xuan-ha-police" })).Accounts, a => a.Name == account.Name);

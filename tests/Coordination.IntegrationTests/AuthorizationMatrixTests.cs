@@ -54,6 +54,7 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
         public string Password = "";
         public string Session = "";
         public string SessionEtag = "";
+        public string ClientSecret = "";
     }
 
     private static string Rid() => Guid.NewGuid().ToString();
@@ -305,6 +306,20 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
             Name = "users/hai-chau-1-officer", CurrentPassword = "not-the-password", NewPassword = "một mật khẩu mới đủ dài", RequestId = Rid(),
         }).ResponseAsync),
 
+        // Anyone may exchange an agency's client secret (the call needs no token); coordinators manage secrets and revocation.
+        ["TokenService/CreateToken"] = new(Everyone, (c, s) => new TokenService.TokenServiceClient(c).CreateTokenAsync(new()
+        {
+            ClientId = Police, ClientSecret = s.ClientSecret,
+        }).ResponseAsync),
+        ["TokenService/RotateClientSecret"] = new(["coordinator"], (c, _) => new TokenService.TokenServiceClient(c).RotateClientSecretAsync(new()
+        {
+            Agency = "agencies/xuan-ha-police", RequestId = Rid(),
+        }).ResponseAsync),
+        ["TokenService/RevokeToken"] = new(["coordinator"], (c, _) => new TokenService.TokenServiceClient(c).RevokeTokenAsync(new()
+        {
+            TokenId = Guid.NewGuid().ToString("N"), Reason = "Ma trận", RequestId = Rid(),
+        }).ResponseAsync),
+
         ["CalendarService/AddWorkingDays"] = new(Everyone, (c, _) => new CalendarService.CalendarServiceClient(c).AddWorkingDaysAsync(new() { WorkingDays = 5 }).ResponseAsync),
         ["CalendarService/ListDaysOff"] = new(Everyone, (c, _) => new CalendarService.CalendarServiceClient(c).ListDaysOffAsync(new() { Year = DateTime.UtcNow.Year }).ResponseAsync),
 
@@ -324,7 +339,7 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
             {
                 DirectoryService.Descriptor, CaseService.Descriptor, TaskService.Descriptor, WardService.Descriptor, AuditService.Descriptor,
                 PartnerService.Descriptor, InboxService.Descriptor, ConferenceService.Descriptor, AccountService.Descriptor, CalendarService.Descriptor, ReportService.Descriptor,
-                CounsellingService.Descriptor,
+                CounsellingService.Descriptor, TokenService.Descriptor,
             }
             .SelectMany(s => s.Methods.Select(m => $"{s.Name}/{m.Name}"))
             .Order()
@@ -338,6 +353,10 @@ public sealed class AuthorizationMatrixTests(SeededHostFixture fixture) : IClass
     {
         var host = fixture.Host;
         var state = new State { Agency = Police, Password = Credentials.Load(host.DataDirectory).Password("auditor") };
+        state.ClientSecret = (await new TokenService.TokenServiceClient(host.As(Actors["coordinator"])).RotateClientSecretAsync(new()
+        {
+            Agency = Police, RequestId = Rid(),
+        })).ClientSecret;
         var viceChair = host.As(Actors["vice-chair/own"]);
         state.Case = (await new CaseService.CaseServiceClient(host.As(Actors["officer/own"])).CreateCaseAsync(new() { Case = NewCase(), RequestId = Rid() })).Name;
         var session = await new CounsellingService.CounsellingServiceClient(host.As(Actors["officer/own"])).RecordCounsellingSessionAsync(new()

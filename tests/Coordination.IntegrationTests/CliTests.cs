@@ -12,29 +12,60 @@ namespace Coordination.IntegrationTests;
 public sealed class CliTests(SeededHostFixture fixture) : IClassFixture<SeededHostFixture>
 {
     [Fact]
-    public async Task Coord_registers_an_agency_system_whose_credential_works_and_issues_user_tokens()
+    public async Task Coord_registers_an_agency_system_whose_secret_works_rotates_keys_and_revokes_tokens()
     {
-        var key = Path.Combine(fixture.Host.DataDirectory, "signing-key.pem");
-        var (code, output) = await Coord("agency", "register", "--target", $"http://127.0.0.1:{fixture.Host.GrpcPort}", "--key", key,
+        var keys = fixture.Host.Tokens.SigningKeysPath;
+        var target = $"http://127.0.0.1:{fixture.Host.GrpcPort}";
+        var (code, output) = await Coord("agency", "register", "--target", target, "--keys", keys,
             "--id", "hai-chau-1-school", "--name", "Trường Tiểu học Hải Châu", "--kind", "EDUCATION", "--ward", "wards/hai-chau-1");
         Assert.True(code == 0, output);
         using var json = JsonDocument.Parse(output);
-        var token = json.RootElement.GetProperty("token").GetString();
-        Assert.Equal("agencies/hai-chau-1-school", json.RootElement.GetProperty("agency").GetString());
+        Assert.Equal("agencies/hai-chau-1-school", json.RootElement.GetProperty("clientId").GetString());
+        var secret = json.RootElement.GetProperty("clientSecret").GetString()!;
+        Assert.False(json.RootElement.TryGetProperty("token", out _));
 
-        var asSchool = new Metadata { { "authorization", "Bearer " + token } };
+        // The secret is exchanged for a short token; the agency sees its own feed only.
+        var exchanged = await new TokenService.TokenServiceClient(fixture.Host.Channel)
+            .CreateTokenAsync(new CreateTokenRequest { ClientId = "agencies/hai-chau-1-school", ClientSecret = secret });
+        var asSchool = new Metadata { { "authorization", "Bearer " + exchanged.AccessToken } };
         var feed = await new PartnerService.PartnerServiceClient(fixture.Host.Channel)
             .ListEventsAsync(new ListEventsRequest { Agency = "agencies/hai-chau-1-school" }, asSchool);
         Assert.Equal(0, feed.LastSequence);
         await RpcAssert.Fails(StatusCode.PermissionDenied, () => new PartnerService.PartnerServiceClient(fixture.Host.Channel)
             .ListEventsAsync(new ListEventsRequest { Agency = "agencies/hai-chau-1-police" }, asSchool).ResponseAsync);
 
-        var (issued, userToken) = await Coord("token", "issue", "--key", key, "--principal", "users/new-officer", "--name", "Võ Văn Mới",
-            "--role", "WARD_OFFICER", "--scope", "wards/hai-chau-1", "--days", "1");
-        Assert.Equal(0, issued);
-        var summary = await new WardService.WardServiceClient(fixture.Host.Channel).GetWardSummaryAsync(
-            new GetWardSummaryRequest { Name = "wards/hai-chau-1" }, new Metadata { { "authorization", "Bearer " + userToken.Trim() } });
+        // Registering again keeps the agency and makes a new secret; the old one stops working.
+        var (again, second) = await Coord("agency", "rotate-secret", "--target", target, "--keys", keys, "--agency", "agencies/hai-chau-1-school");
+        Assert.True(again == 0, second);
+        await RpcAssert.Fails(StatusCode.Unauthenticated, () => new TokenService.TokenServiceClient(fixture.Host.Channel)
+            .CreateTokenAsync(new CreateTokenRequest { ClientId = "agencies/hai-chau-1-school", ClientSecret = secret }).ResponseAsync);
+
+        // A rotation: the new key signs what coord issues next, the host accepts it, the list shows both keys.
+        var before = fixture.Host.SigningKey.KeyId;
+        var (rotated, rotation) = await Coord("key", "rotate", "--keys", keys, "--activate-in", "0");
+        Assert.True(rotated == 0, rotation);
+        var (listed, list) = await Coord("key", "list", "--keys", keys);
+        Assert.True(listed == 0, list);
+        Assert.Contains("VERIFYING", list);
+        Assert.Contains("ACTIVE", list);
+        Assert.Contains(before, list);
+
+        var (issued, userToken) = await Coord("token", "issue", "--keys", keys, "--principal", "users/new-officer", "--name", "Võ Văn Mới",
+            "--role", "WARD_OFFICER", "--scope", "wards/hai-chau-1", "--days", "1", "--show-id");
+        Assert.True(issued == 0, userToken);
+        var lines = userToken.Trim().Split('\n');
+        var asOfficer = new Metadata { { "authorization", "Bearer " + lines[0].Trim() } };
+        var summary = await new WardService.WardServiceClient(fixture.Host.Channel).GetWardSummaryAsync(new GetWardSummaryRequest { Name = "wards/hai-chau-1" }, asOfficer);
         Assert.Equal("wards/hai-chau-1", summary.Ward);
+        var (tooLong, why) = await Coord("token", "issue", "--keys", keys, "--principal", "users/new-officer", "--name", "Võ Văn Mới",
+            "--role", "WARD_OFFICER", "--scope", "wards/hai-chau-1", "--days", "365");
+        Assert.True(tooLong == 2, why);
+
+        // Revoked by its id: refused at once.
+        var (revoked, revocation) = await Coord("token", "revoke", "--target", target, "--keys", keys, "--id", lines[1].Trim(), "--reason", "Thử thu hồi");
+        Assert.True(revoked == 0, revocation);
+        await RpcAssert.Fails(StatusCode.Unauthenticated, () => new WardService.WardServiceClient(fixture.Host.Channel)
+            .GetWardSummaryAsync(new GetWardSummaryRequest { Name = "wards/hai-chau-1" }, asOfficer).ResponseAsync);
     }
 
     [Fact]

@@ -41,6 +41,11 @@ public sealed class MalformedInputFuzzTests(ITestOutputHelper output) : IAsyncLi
         {
             ["Limits__CallsPerSecond"] = "1000000",
             ["Limits__Burst"] = "1000000",
+            // CreateToken is fuzzed from one address: its guessing limit is not what is under test here.
+            ["Security__TokenRequestsPerAddressBurst"] = "1000000",
+            ["Security__TokenRequestsPerAddressPerMinute"] = "1000000",
+            ["Security__TokenRequestsPerClientBurst"] = "1000000",
+            ["Security__TokenRequestsPerClientPerMinute"] = "1000000",
         });
         _as = Credentials.Load(dataDir);
     }

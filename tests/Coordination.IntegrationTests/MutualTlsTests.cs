@@ -81,9 +81,19 @@ public sealed class MutualTlsTests : IAsyncLifetime
         await RpcAssert.Fails(StatusCode.PermissionDenied, () =>
             feed.ListEventsAsync(new ListEventsRequest { Agency = "agencies/xuan-ha-police" }).ResponseAsync);
 
+        // The certificate is also a client credential for TokenService.CreateToken (no secret): a token of at most an hour.
+        var exchanged = await new TokenService.TokenServiceClient(asPolice).CreateTokenAsync(new CreateTokenRequest { ClientId = "agencies/hai-chau-1-police" });
+        Assert.True(exchanged.ExpireTime.ToDateTimeOffset() <= DateTimeOffset.UtcNow.AddHours(1).AddSeconds(5));
+        await new PartnerService.PartnerServiceClient(host.Channel).ListEventsAsync(
+            new ListEventsRequest { Agency = "agencies/hai-chau-1-police" }, new Metadata { { "authorization", "Bearer " + exchanged.AccessToken } });
+        await RpcAssert.Fails(StatusCode.Unauthenticated, () => new TokenService.TokenServiceClient(asPolice)
+            .CreateTokenAsync(new CreateTokenRequest { ClientId = "agencies/xuan-ha-police" }).ResponseAsync);
+
         using var asStranger = host.TlsChannel(stranger);
         await RpcAssert.Fails(StatusCode.Unauthenticated, () => new PartnerService.PartnerServiceClient(asStranger)
             .ListEventsAsync(new ListEventsRequest { Agency = "agencies/hai-chau-1-police" }).ResponseAsync);
+        await RpcAssert.Fails(StatusCode.Unauthenticated, () => new TokenService.TokenServiceClient(asStranger)
+            .CreateTokenAsync(new CreateTokenRequest { ClientId = "agencies/hai-chau-1-police" }).ResponseAsync);
         await RpcAssert.Fails(StatusCode.Unauthenticated, () => new PartnerService.PartnerServiceClient(host.Channel)
             .ListEventsAsync(new ListEventsRequest { Agency = "agencies/hai-chau-1-police" }).ResponseAsync);
         using (var asSelfMade = host.TlsChannel(selfMade))

@@ -16,8 +16,11 @@ namespace Coordination.IntegrationTests;
 [Collection(Lanes.Work)]
 public sealed class NodePartnerTests(SeededHostFixture fixture) : IClassFixture<SeededHostFixture>
 {
-    [Fact]
-    public async Task The_node_partner_accepts_reports_and_completes_a_task_from_its_feed()
+    /// <summary>With the plain token of the credentials file, and with the client secret exchanged for short tokens (COORD_CLIENT_SECRET).</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_node_partner_accepts_reports_and_completes_a_task_from_its_feed(bool clientSecret)
     {
         var root = RepositoryRoot();
         var psi = new ProcessStartInfo("node",
@@ -32,6 +35,12 @@ public sealed class NodePartnerTests(SeededHostFixture fixture) : IClassFixture<
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        if (clientSecret)
+        {
+            using var credentials = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(fixture.Host.DataDirectory, "dev-credentials.json")));
+            psi.Environment["COORD_CLIENT_SECRET"] = credentials.RootElement.GetProperty("agencies").EnumerateArray()
+                .Single(a => a.GetProperty("name").GetString() == "agencies/thach-thang-police").GetProperty("clientSecret").GetString();
+        }
         using var node = Process.Start(psi)!;
         var stdout = node.StandardOutput.ReadToEndAsync();
         var stderr = node.StandardError.ReadToEndAsync();
@@ -47,6 +56,7 @@ public sealed class NodePartnerTests(SeededHostFixture fixture) : IClassFixture<
         var output = await stdout;
 
         Assert.True(node.ExitCode == 0, $"node partner exited {node.ExitCode}:\n{output}\n{await stderr}");
+        Assert.Equal(clientSecret, output.Contains("obtained for agencies/thach-thang-police", StringComparison.Ordinal));
         using var summary = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
         Assert.Equal(task.Name, summary.RootElement.GetProperty("task").GetString());
         var final = await new TaskService.TaskServiceClient(fixture.Host.As(viceChair)).GetTaskAsync(new GetTaskRequest { Name = task.Name });

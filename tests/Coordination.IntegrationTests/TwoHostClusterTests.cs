@@ -1,5 +1,6 @@
 using Coordination.IntegrationTests.Infrastructure;
 using Coordination.V1;
+using Grpc.Core;
 using Task = System.Threading.Tasks.Task;
 
 namespace Coordination.IntegrationTests;
@@ -28,6 +29,7 @@ public sealed class TwoHostClusterTests : IAsyncLifetime
 
         var viaA = new DirectoryService.DirectoryServiceClient(a.Coordinator);
         var viaB = new DirectoryService.DirectoryServiceClient(b.Coordinator);
+        var signedBefore = a.TokenFor(Officer);
         var written = new List<Agency>();
         for (var i = 0; i < 10; i++)
         {
@@ -70,6 +72,34 @@ public sealed class TwoHostClusterTests : IAsyncLifetime
         Assert.True(seen);
         watching.Cancel();
 
+        // Key rotation without a restart: a key added to the shared ring signs tokens both hosts accept
+        // within 10 s, the old key's tokens keep working, and once it is retired they are refused everywhere.
+        var oldKey = a.SigningKey;
+        var newKey = KeyRingDirectory.Rotate(a.Tokens.SigningKeysPath, DateTimeOffset.UtcNow, TimeSpan.Zero, TimeSpan.FromDays(30));
+        var signedAfter = a.TokenFor(Officer, key: newKey);
+        Assert.Equal(newKey.KeyId, a.SigningKey.KeyId);
+        foreach (var host in new[] { a, b })
+        {
+            await Within(TimeSpan.FromSeconds(10), () => GetWard(host, signedAfter), StatusCode.OK);
+            await GetWard(host, signedBefore);
+        }
+        KeyRingDirectory.Retire(a.Tokens.SigningKeysPath, oldKey.KeyId, DateTimeOffset.UtcNow);
+        foreach (var host in new[] { a, b })
+        {
+            await Within(TimeSpan.FromSeconds(10), () => GetWard(host, signedBefore), StatusCode.Unauthenticated);
+            await GetWard(host, signedAfter);
+        }
+        // A token revoked through one host is refused by the other within 10 s (its validation cached there).
+        var revoked = a.IssuedFor(Officer);
+        await GetWard(b, revoked.Token);
+        await new TokenService.TokenServiceClient(a.Coordinator).RevokeTokenAsync(new RevokeTokenRequest
+        {
+            TokenId = revoked.Id, Reason = "Thử hai máy", RequestId = Guid.NewGuid().ToString(),
+        });
+        await Within(TimeSpan.FromSeconds(10), () => GetWard(b, revoked.Token), StatusCode.Unauthenticated);
+        // Calls as the coordinator from here on carry a token of the new key.
+        viaB = new DirectoryService.DirectoryServiceClient(b.Coordinator);
+
         await a.StopAsync();
 
         foreach (var agency in written)
@@ -84,5 +114,37 @@ public sealed class TwoHostClusterTests : IAsyncLifetime
             Agency = new Agency { DisplayName = "Sau khi máy A dừng", Kind = AgencyKind.Other },
         });
         Assert.Equal(more, await viaB.GetAgencyAsync(new GetAgencyRequest { Name = "agencies/after-failover" }));
+    }
+
+    private static readonly Coordination.Silo.Common.Actor Officer =
+        new("users/hai-chau-1-officer", "Nguyễn Thị Lan", Coordination.Silo.Common.Actor.WardOfficer, "wards/hai-chau-1");
+
+    private static Task<Ward> GetWard(PlatformHost host, string token) =>
+        new DirectoryService.DirectoryServiceClient(host.Channel).GetWardAsync(
+            new GetWardRequest { Name = "wards/hai-chau-1" }, new Metadata { { "authorization", "Bearer " + token } }).ResponseAsync;
+
+    /// <summary>Repeats <paramref name="call"/> until it answers <paramref name="expected"/>, failing after <paramref name="limit"/>.</summary>
+    private static async Task Within(TimeSpan limit, Func<Task> call, StatusCode expected)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
+        {
+            StatusCode got;
+            try
+            {
+                await call();
+                got = StatusCode.OK;
+            }
+            catch (RpcException e)
+            {
+                got = e.StatusCode;
+            }
+            if (got == expected)
+            {
+                return;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"Still {got} after {limit.TotalSeconds} s, expected {expected}");
+            await Task.Delay(200);
+        }
     }
 }

@@ -72,6 +72,11 @@ public sealed class FuzzRunner(PlatformHost host, FuzzWorld world, IReadOnlyList
         var message = (plausible ? _structured.Plausible(target.Input, target.Names, r) : _structured.Generate(target.Input, r)).ToByteArray();
         string generator;
         var expect = target.IsStreaming ? Expect.Streaming : Expect.None;
+        if (target.CredentialsInRequest)
+        {
+            // The request carries the credential (a client secret): a wrong one is UNAUTHENTICATED whatever the token.
+            expect |= Expect.Unauthenticated;
+        }
         if (roll < 55)
         {
             generator = plausible ? "structured-near-valid" : "structured-random";
@@ -174,6 +179,11 @@ public sealed class FuzzRunner(PlatformHost host, FuzzWorld world, IReadOnlyList
         {
             encoding = "gzip";
             expect = variant == 10 ? Expect.Oversized : Expect.None;
+        }
+        if (message.Length > 4 * 1024 * 1024)
+        {
+            // The generator can make a message over the host's limit (a long repeated field): RESOURCE_EXHAUSTED is right.
+            expect |= Expect.Oversized;
         }
         var (status, trailers, httpProblem) = await SendFrameAsync(target.Path, frame, identity, encoding);
         var problem = httpProblem ?? FuzzReport.Judge(status, trailers, expect);

@@ -27,8 +27,12 @@ public sealed record FuzzTarget(MethodDescriptor Rpc, Method<byte[], byte[]> Raw
         "CounsellingService" => "counsellingSessions",
         "DirectoryService" when Rpc.Name.Contains("Cluster", StringComparison.Ordinal) => "clusters",
         "DirectoryService" when Rpc.Name.Contains("Agenc", StringComparison.Ordinal) => "agencies",
+        "TokenService" => "agencies",
         _ => "wards",
     };
+
+    /// <summary>Whether the request itself carries a credential (TokenService.CreateToken's client secret).</summary>
+    public bool CredentialsInRequest => Rpc.Service.Name == "TokenService" && Rpc.Name == "CreateToken";
 
     /// <summary>Whether the RPC changes state (not a Get/List/Watch).</summary>
     public bool IsMutating => !Rpc.Name.StartsWith("Get", StringComparison.Ordinal)
@@ -43,7 +47,7 @@ public sealed record FuzzTarget(MethodDescriptor Rpc, Method<byte[], byte[]> Raw
         {
             CasesReflection.Descriptor, TasksReflection.Descriptor, DirectoryReflection.Descriptor,
             WardsReflection.Descriptor, PartnerReflection.Descriptor, AuditReflection.Descriptor,
-            CounsellingReflection.Descriptor,
+            CounsellingReflection.Descriptor, TokensReflection.Descriptor,
         }
         .SelectMany(f => f.Services)
         .SelectMany(s => s.Methods)

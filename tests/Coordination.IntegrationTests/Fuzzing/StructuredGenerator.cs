@@ -86,8 +86,15 @@ public sealed class StructuredGenerator(FuzzWorld world)
         return message;
     }
 
+    // Revoking a principal the fuzzer itself calls as would turn its later calls into UNAUTHENTICATED:
+    // what RevokeToken promises, not a finding. Its principal field gets principals nobody calls as.
+    private static bool RevokesPrincipal(FieldDescriptor field) => field.Name == "principal" && field.ContainingType.Name == "RevokeTokenRequest";
+
+    private static string Throwaway(Random r) => r.Next(2) == 0 ? "users/fuzz-revoked-" + r.Next(100) : "agencies/fuzz-revoked-" + r.Next(100);
+
     private object? PlausibleValue(FieldDescriptor field, string names, Random r) => field.FieldType switch
     {
+        FieldType.String when RevokesPrincipal(field) => Throwaway(r),
         FieldType.String => field.Name switch
         {
             "name" => names switch
@@ -169,6 +176,7 @@ public sealed class StructuredGenerator(FuzzWorld world)
 
     private object? Value(FieldDescriptor field, Random r, int depth) => field.FieldType switch
     {
+        FieldType.String when RevokesPrincipal(field) => Throwaway(r),
         FieldType.String => Text(field.Name, r),
         FieldType.Bytes => ByteString.CopyFrom(RandomBytes(r, r.Next(64))),
         FieldType.Bool => r.Next(2) == 0,

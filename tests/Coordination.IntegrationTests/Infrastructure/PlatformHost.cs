@@ -62,10 +62,44 @@ public sealed partial class PlatformHost : IAsyncDisposable
     /// <summary>A channel to the host's gRPC endpoint.</summary>
     public GrpcChannel Channel { get; private set; }
 
-    /// <summary>A token signed with this host's key for <paramref name="actor"/>.</summary>
-    public string TokenFor(Actor actor, TimeSpan? lifetime = null, TimeProvider? clock = null) =>
-        new TokenIssuer(SigningKey.LoadOrCreate(Path.Combine(DataDirectory, "signing-key.pem")), "coordination-platform", "coordination-api", clock ?? TimeProvider.System)
-            .Issue(actor, lifetime ?? TimeSpan.FromHours(1));
+    /// <summary>
+    /// Issuer, audience and key ring of this host, as its configuration sets them (the environment it
+    /// was started with, else the defaults), so tests sign exactly what the host expects.
+    /// </summary>
+    public TokenSettings Tokens
+    {
+        get
+        {
+            var env = _process.StartInfo.Environment;
+            string? Get(string name) => env.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v) ? v : null;
+            return new TokenSettings
+            {
+                Issuer = Get("COORD_TOKEN_ISSUER") ?? TokenSettings.DefaultIssuer,
+                Audience = Get("COORD_TOKEN_AUDIENCE") ?? TokenSettings.DefaultAudience,
+                SigningKeysPath = Get("COORD_SIGNING_KEYS") ?? Path.Combine(DataDirectory, TokenSettings.KeysFolder),
+                LegacyKeyPath = Get("COORD_SIGNING_KEY") ?? Path.Combine(DataDirectory, TokenSettings.LegacyKeyFile),
+            };
+        }
+    }
+
+    /// <summary>The key that signs now in this host's ring.</summary>
+    public RingKey SigningKey =>
+        KeyRingDirectory.Load(Tokens.SigningKeysPath).Signing(DateTimeOffset.UtcNow) ?? throw new InvalidOperationException("No key signs in " + Tokens.SigningKeysPath);
+
+    /// <summary>
+    /// A token for <paramref name="actor"/> signed with the key that signs now (or <paramref name="key"/>),
+    /// issued at <paramref name="clock"/>'s time (past or future, for lifetime tests).
+    /// </summary>
+    public string TokenFor(Actor actor, TimeSpan? lifetime = null, TimeProvider? clock = null, RingKey? key = null) =>
+        IssuedFor(actor, lifetime, clock, key).Token;
+
+    /// <summary>As <see cref="TokenFor"/>, with the token's id and expiry.</summary>
+    public IssuedToken IssuedFor(Actor actor, TimeSpan? lifetime = null, TimeProvider? clock = null, RingKey? key = null)
+    {
+        var settings = Tokens;
+        return new TokenIssuer((key ?? SigningKey).Key, settings.Issuer, settings.Audience, clock ?? TimeProvider.System)
+            .IssueToken(actor, lifetime ?? TimeSpan.FromHours(1));
+    }
 
     /// <summary>Calls through this invoker carry a token for <paramref name="actor"/>, unless they bring their own.</summary>
     public CallInvoker As(Actor actor)
