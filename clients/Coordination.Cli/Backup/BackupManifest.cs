@@ -99,6 +99,29 @@ public sealed record BackupManifest
         return new BackupFile(relativePath.Replace('\\', '/'), new FileInfo(full).Length, Sha256Of(full));
     }
 
+    /// <summary>
+    /// Seals a backup folder: describes <paramref name="relativePaths"/> (size, SHA-256) into this
+    /// manifest, writes <c>manifest.json</c>, then <c>SHA256SUMS</c> over those files and the
+    /// manifest itself, both readable by the owner only. Returns the manifest as written.
+    /// </summary>
+    public BackupManifest WriteTo(string folder, IEnumerable<string> relativePaths)
+    {
+        var sealedManifest = this with { Files = [.. relativePaths.Select(p => Describe(folder, p))] };
+        WriteOwnerOnly(System.IO.Path.Combine(folder, FileName), sealedManifest.ToJson());
+        WriteOwnerOnly(System.IO.Path.Combine(folder, ChecksumsFileName),
+            ChecksumsText([.. sealedManifest.Files, Describe(folder, FileName)]));
+        return sealedManifest;
+    }
+
+    private static void WriteOwnerOnly(string path, string text)
+    {
+        File.WriteAllText(path, text, new UTF8Encoding(false));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
     /// <summary>SHA256SUMS text: each file, then the manifest itself, in <c>sha256sum</c>'s format.</summary>
     public static string ChecksumsText(IEnumerable<BackupFile> files) =>
         string.Concat(files.Select(f => $"{f.Sha256}  {f.Path}\n"));

@@ -111,12 +111,8 @@ public sealed class BackupCommand : AsyncCommand<BackupCommand.Settings>
         {
             DataFolderFiles.CopyOwnerOnly(key.Source, Path.Combine(output, BackupManifest.DataFolder, key.RelativePath));
         }
-        var files = new List<BackupManifest.BackupFile> { BackupManifest.Describe(output, BackupManifest.DumpFileName) };
-        files.AddRange(keys.Select(k => BackupManifest.Describe(output, BackupManifest.DataFolder + "/" + k.RelativePath)));
-        manifest = manifest with { Files = files };
-        await WriteOwnerOnlyAsync(Path.Combine(output, BackupManifest.FileName), manifest.ToJson(), cancellationToken);
-        await WriteOwnerOnlyAsync(Path.Combine(output, BackupManifest.ChecksumsFileName),
-            BackupManifest.ChecksumsText([.. files, BackupManifest.Describe(output, BackupManifest.FileName)]), cancellationToken);
+        manifest = manifest.WriteTo(output,
+            [BackupManifest.DumpFileName, .. keys.Select(k => BackupManifest.DataFolder + "/" + k.RelativePath)]);
 
         // A backup that cannot be read back is not a backup: check it before saying it is done.
         var (_, problems) = BackupManifest.Verify(output);
@@ -186,15 +182,6 @@ public sealed class BackupCommand : AsyncCommand<BackupCommand.Settings>
             Database = new BackupManifest.DatabaseInfo { Name = name, ServerVersion = serverVersion, SchemaVersion = schema },
             RowCounts = counts,
         };
-    }
-
-    private static async Task WriteOwnerOnlyAsync(string path, string text, CancellationToken cancellationToken)
-    {
-        await File.WriteAllTextAsync(path, text, cancellationToken);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
     }
 }
 
