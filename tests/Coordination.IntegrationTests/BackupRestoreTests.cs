@@ -18,6 +18,7 @@ namespace Coordination.IntegrationTests;
 public sealed partial class ClosedLoopTests
 {
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task A_backup_taken_under_load_restores_into_a_new_database_and_data_folder_whose_host_serves_the_same_records()
     {
         const string ward = "wards/xuan-ha";

@@ -186,6 +186,7 @@ public sealed class BackupManifestTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void Restored_keys_are_readable_by_their_owner_only()
     {
         var source = Path.Combine(_folder, "key.pem");
