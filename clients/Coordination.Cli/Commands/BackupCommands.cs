@@ -348,7 +348,12 @@ public sealed class RestoreCommand : AsyncCommand<RestoreCommand.Settings>
         }
         else
         {
-            AnsiConsole.MarkupLineInterpolated($"    COORD_DB=\"<the same connection string>\" COORD_DATA_DIR={data} dotnet api/bin/Release/net10.0/Coordination.Api.dll");
+            var shown = new NpgsqlConnectionStringBuilder(target);
+            if (shown.Password is { Length: > 0 })
+            {
+                shown.Password = "…";
+            }
+            AnsiConsole.MarkupLineInterpolated($"    COORD_DB=\"{shown.ConnectionString}\" COORD_DATA_DIR={data} dotnet api/bin/Release/net10.0/Coordination.Api.dll");
         }
         AnsiConsole.MarkupLine("[grey]    Give every host of the restored cluster the same key files; tokens revoked or keys rotated after the backup are as they were then.[/]");
         return ExitCodes.Ok;
