@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Coordination.IntegrationTests.Infrastructure;
 using Coordination.V1;
@@ -25,6 +26,13 @@ public sealed partial class ClosedLoopTests
         var officer = new Actor("users/xuan-ha-officer", "Huỳnh Thị Mỹ Duyên", Actor.WardOfficer, ward);
         var viceChair = ViceChair("xuan-ha", "Đỗ Minh Tuấn");
         var source = fixture.Host;
+        var clock = Stopwatch.StartNew();
+        var phases = new List<string>();
+        void Phase(string name)
+        {
+            phases.Add($"{name} {clock.Elapsed.TotalSeconds:0.0} s");
+            clock.Restart();
+        }
 
         // Before the backup: a case, two tasks to the police post (one accepted), the first feed
         // event acknowledged (so the cursor is behind the head), pending follow-up reminders.
@@ -56,10 +64,13 @@ public sealed partial class ClosedLoopTests
                 }
             }
         });
+        Phase("setup");
         await WaitFor(() => { lock (acknowledged) { return acknowledged.Count >= 4; } });
+        Phase("load running");
         var backup = Path.Combine(Path.GetTempPath(), "coord-backup-" + Guid.NewGuid().ToString("N"));
         var (backedUp, backupOutput) = await CoordCli.RunAsync(source.DataDirectory,
             "backup", "--out", backup, "--db", fixture.Database.ConnectionString, "--data", source.DataDirectory);
+        Phase("backup");
         await WaitFor(() => { lock (acknowledged) { return acknowledged.Count >= 10; } });
         await stop.CancelAsync();
         await load;
@@ -73,17 +84,20 @@ public sealed partial class ClosedLoopTests
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(backup, "database.dump")));
         var (verified, verifyOutput) = await CoordCli.RunAsync(source.DataDirectory, "backup", "verify", backup);
         Assert.True(verified == 0, verifyOutput);
+        Phase("load stopped, verify");
 
         // Restore into a new, empty database and a new data folder.
         await using var restoredDb = await TestDatabase.CreateAsync();
         var restoredData = Path.Combine(Path.GetTempPath(), "coord-restored-" + Guid.NewGuid().ToString("N"));
         var (restored, restoreOutput) = await CoordCli.RunAsync(restoredData, "restore", backup, "--db", restoredDb.ConnectionString, "--data", restoredData);
         Assert.True(restored == 0, restoreOutput);
+        Phase("restore");
         Assert.Contains("Restored", restoreOutput);
         // Safe by default: a second restore over the now non-empty database is refused and changes nothing.
         var (again, againOutput) = await CoordCli.RunAsync(restoredData, "restore", backup, "--db", restoredDb.ConnectionString, "--data", restoredData);
         Assert.True(again == 1, againOutput);
         Assert.Contains("already holds", againOutput);
+        Phase("refused second restore");
 
         Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(source.DataDirectory, "signing-key.pem")),
             await File.ReadAllBytesAsync(Path.Combine(restoredData, "signing-key.pem")));
@@ -105,7 +119,9 @@ public sealed partial class ClosedLoopTests
 
         // A host on the restored database and data folder serves the same records, and tokens
         // signed before the backup (the restored key) are accepted.
+        Phase("database compared");
         await using var host = await PlatformHost.StartAsync(restoredDb.ConnectionString, dataDir: restoredData);
+        Phase("restored host started");
         var beforeToken = new Metadata { { "authorization", "Bearer " + source.TokenFor(new Actor("users/test-coordinator", "Điều phối viên thử", Actor.CentreCoordinator, "city")) } };
         var cases = new CaseService.CaseServiceClient(host.Channel);
         Assert.Equal(caseBefore, await cases.GetCaseAsync(new GetCaseRequest { Name = sampleCase.Name }, beforeToken));
@@ -132,6 +148,8 @@ public sealed partial class ClosedLoopTests
         // And it keeps working: the restored police post accepts the open task.
         await new TaskService.TaskServiceClient(host.As(System(police))).AcceptTaskAsync(new AcceptTaskRequest { Name = open.Name, RequestId = NewId() });
 
+        Phase("platform compared");
+        testOutput.WriteLine(string.Join(", ", phases) + $"; {counts["rm_cases"]} cases, {counts["rm_tasks"]} tasks, {counts["audit_events"]} audit events, {counts["reminders:pending"]} pending reminders in the backup");
         Directory.Delete(backup, recursive: true);
         Directory.Delete(restoredData, recursive: true);
     }

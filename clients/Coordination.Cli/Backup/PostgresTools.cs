@@ -112,25 +112,28 @@ public static class PostgresTools
     /// <summary>
     /// Starts the data folder's private cluster as run.sh does (<c>scripts/pg.sh</c>: installs
     /// PostgreSQL when missing, creates the cluster on first use with an empty 'coord' database).
-    /// Returns whether this call started it (then <see cref="StopPrivateClusterAsync"/> stops it again).
+    /// Returns the cluster's folder when this call started it (to stop it again after), else null.
     /// </summary>
-    public static async Task<bool> StartPrivateClusterAsync(string dataDirectory, CancellationToken cancellationToken)
+    public static async Task<string?> StartPrivateClusterAsync(string dataDirectory, CancellationToken cancellationToken)
     {
         var output = await PgShAsync(
-            """pg_ensure_installed; pg_start "$2/pg" "$3"; echo "PG_STARTED_HERE=$PG_STARTED_HERE" """,
-            dataDirectory, cancellationToken);
-        return output.Contains("PG_STARTED_HERE=1", StringComparison.Ordinal);
+            """pg_ensure_installed; pg_start "$2/pg" "$3"; echo "PG_STARTED_HERE=$PG_STARTED_HERE"; echo "PG_DATA=$PG_DATA" """,
+            [Path.GetFullPath(dataDirectory), PrivateClusterPort().ToString(System.Globalization.CultureInfo.InvariantCulture)], cancellationToken);
+        var lines = output.Split('\n');
+        return lines.Contains("PG_STARTED_HERE=1")
+            ? lines.Single(l => l.StartsWith("PG_DATA=", StringComparison.Ordinal))["PG_DATA=".Length..]
+            : null;
     }
 
-    /// <summary>Stops the data folder's private cluster.</summary>
-    public static Task StopPrivateClusterAsync(string dataDirectory, CancellationToken cancellationToken) =>
-        PgShAsync("""PG_DATA=$(pg_resolve_dir "$2/pg"); pg_stop""", dataDirectory, cancellationToken);
+    /// <summary>Stops the private cluster whose files are in <paramref name="clusterDirectory"/> (as <see cref="StartPrivateClusterAsync"/> returned it).</summary>
+    public static Task StopPrivateClusterAsync(string clusterDirectory, CancellationToken cancellationToken) =>
+        PgShAsync("""PG_DATA="$2"; pg_stop""", [clusterDirectory], cancellationToken);
 
     /// <summary>Whether the data folder has a private cluster (run.sh has run on it once).</summary>
     public static bool HasPrivateCluster(string dataDirectory) =>
         File.Exists(Path.Combine(dataDirectory, "pg", "PG_VERSION")) || File.Exists(Path.Combine(dataDirectory, "pg.location"));
 
-    private static async Task<string> PgShAsync(string script, string dataDirectory, CancellationToken cancellationToken)
+    private static async Task<string> PgShAsync(string script, string[] arguments, CancellationToken cancellationToken)
     {
         var pgSh = FindPgSh();
         var psi = new ProcessStartInfo("bash")
@@ -140,7 +143,7 @@ public static class PostgresTools
             UseShellExecute = false,
         };
         // bash -c SCRIPT $0 $1 $2 $3: the helper file, then our arguments, never spliced into the script text.
-        foreach (var a in (string[])["-c", "set -euo pipefail; source \"$1\"; " + script, "pg.sh", pgSh, Path.GetFullPath(dataDirectory), PrivateClusterPort().ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        foreach (var a in (string[])["-c", "set -euo pipefail; source \"$1\"; " + script, "pg.sh", pgSh, .. arguments])
         {
             psi.ArgumentList.Add(a);
         }
@@ -149,7 +152,7 @@ public static class PostgresTools
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken);
         var text = await output;
-        foreach (var line in text.Split('\n').Where(l => l.Length > 0 && !l.StartsWith("PG_STARTED_HERE=", StringComparison.Ordinal)))
+        foreach (var line in text.Split('\n').Where(l => l.Length > 0 && !l.StartsWith("PG_STARTED_HERE=", StringComparison.Ordinal) && !l.StartsWith("PG_DATA=", StringComparison.Ordinal)))
         {
             Console.Error.WriteLine(line);
         }

@@ -57,8 +57,8 @@ internal sealed class TargetDatabase : IAsyncDisposable
                 $"Không có cơ sở dữ liệu / no database: {data} has no PostgreSQL cluster (pg/). Start the platform once with ./run.sh, pass --data, or set COORD_DB (or --db).");
         }
         Directory.CreateDirectory(data);
-        var started = await PostgresTools.StartPrivateClusterAsync(data, cancellationToken);
-        return new TargetDatabase(PostgresTools.RunShConnectionString(), started ? data : null, privateCluster: true);
+        var startedIn = await PostgresTools.StartPrivateClusterAsync(data, cancellationToken);
+        return new TargetDatabase(PostgresTools.RunShConnectionString(), startedIn, privateCluster: true);
     }
 
     public async ValueTask DisposeAsync()
@@ -330,7 +330,10 @@ public sealed class RestoreCommand : AsyncCommand<RestoreCommand.Settings>
                 "Số dòng sau khôi phục khác bản kê / the restored rows differ from the manifest: " + string.Join("; ", differences));
         }
 
-        DataFolderFiles.CreateOwnerOnlyDirectory(data);
+        // The data folder itself keeps its rights (run.sh creates it with mkdir): made owner-only, a
+        // root-run ./run.sh could no longer reach the PostgreSQL cluster inside it as 'postgres'.
+        // The key files are owner-only; so are the folders created for them (keys/).
+        Directory.CreateDirectory(data);
         foreach (var file in keyFiles)
         {
             DataFolderFiles.CopyOwnerOnly(Path.Combine(folder, file.Path), Path.Combine(data, file.Path[(BackupManifest.DataFolder.Length + 1)..]));
