@@ -179,6 +179,7 @@ public sealed class BackupManifestTests : IDisposable
 
         Assert.Equal(["signing-key.pem", "keys/k1.pem", "keys/k2.pem", "client-certificates.json", "dev-credentials.json", "demo-passwords.json"],
             collected.Select(e => e.RelativePath));
+        Assert.Equal([false, false, false, false, true, true], collected.Select(e => DataFolderFiles.IsDemoFile(e.RelativePath)));
         // A key configured elsewhere (COORD_SIGNING_KEY) is carried under the data folder's name.
         var elsewhere = Path.Combine(_folder, "platform.pem");
         File.WriteAllText(elsewhere, "k");

@@ -295,8 +295,10 @@ public sealed class RestoreCommand : AsyncCommand<RestoreCommand.Settings>
         var (manifest, _) = await BackupChecks.VerifyAsync(folder, cancellationToken);
         var data = settings.DataDirectory;
         var keyFiles = manifest.Files.Where(f => f.Path.StartsWith(BackupManifest.DataFolder + "/", StringComparison.Ordinal)).ToList();
-        // Checked before the database is touched, so a refusal changes nothing.
+        // Checked before the database is touched, so a refusal changes nothing. The demo's credential
+        // files are rewritten at every demo start, so only keys and the certificate map count.
         var clashes = keyFiles
+            .Where(f => !DataFolderFiles.IsDemoFile(f.Path[(BackupManifest.DataFolder.Length + 1)..]))
             .Select(f => (File: f, Target: Path.Combine(data, f.Path[(BackupManifest.DataFolder.Length + 1)..])))
             .Where(f => File.Exists(f.Target) && BackupManifest.Sha256Of(f.Target) != f.File.Sha256)
             .Select(f => f.Target)
