@@ -44,9 +44,9 @@ app.Configure(config =>
     });
     config.AddBranch("backup", backup =>
     {
-        // Spectre's help for a branch does not list its default command's options: they are named here.
+        // Spectre's help for a branch does not list its default command's options: they are named here (markup, so [[ ]]).
         backup.SetDescription("Backs up the database (a consistent pg_dump), the signing keys and credentials, with a manifest and checksums: "
-            + "coord backup --out DIR [--data DIR] [--db CONNECTION] [--key FILE] (database: --db, else COORD_DB, else the data folder's ./run.sh PostgreSQL).");
+            + "coord backup --out DIR [[--data DIR]] [[--db CONNECTION]] [[--key FILE]] (database: --db, else COORD_DB, else the data folder's ./run.sh PostgreSQL).");
         backup.SetDefaultCommand<BackupCommand>();
         backup.AddCommand<BackupVerifyCommand>("verify")
             .WithDescription("Checks a backup: every file against its SHA-256, and that pg_restore can read the dump.")
