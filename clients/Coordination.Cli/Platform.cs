@@ -12,15 +12,15 @@ public static class ExitCodes
 {
     /// <summary>Done.</summary>
     public const int Ok = 0;
-    /// <summary>The platform refused the request (permission, invalid argument, not found, ...).</summary>
+    /// <summary>The platform refused the request (permission, invalid argument, not found, ...); restore: the target is not empty.</summary>
     public const int Refused = 1;
     /// <summary>The command line was wrong.</summary>
     public const int Usage = 2;
-    /// <summary>The platform could not be reached, or no credential was found.</summary>
+    /// <summary>The platform or the database could not be reached, or no credential was found.</summary>
     public const int Unreachable = 3;
-    /// <summary>The input file has errors (each printed with its line); nothing was changed.</summary>
+    /// <summary>The input file has errors (each printed with its line), or a backup does not verify; nothing was changed.</summary>
     public const int BadInput = 4;
-    /// <summary>A local file could not be read or written.</summary>
+    /// <summary>A local file could not be read or written, or a PostgreSQL program (pg_dump, pg_restore) failed.</summary>
     public const int FileError = 5;
 }
 

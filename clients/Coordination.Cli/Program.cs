@@ -3,7 +3,7 @@ using Coordination.Cli.Commands;
 using Spectre.Console.Cli;
 
 // coord: reports and exports, directory imports, tokens and agency systems, through the platform's
-// contract. Exit codes: see ExitCodes.
+// contract; backups and restores of its database and keys, directly. Exit codes: see ExitCodes.
 // Tables written to a file or a pipe get room instead of the 80 columns of an unknown terminal.
 if (Console.IsOutputRedirected)
 {
@@ -57,6 +57,20 @@ app.Configure(config =>
             .WithDescription("Retires a key at once: tokens it signed are refused everywhere within 10 s.")
             .WithExample("key", "retire", "--kid", "0123456789abcdef");
     });
+    config.AddBranch("backup", backup =>
+    {
+        // Spectre's help for a branch does not list its default command's options: they are named here (markup, so [[ ]]).
+        backup.SetDescription("Backs up the database (a consistent pg_dump), the signing keys and credentials, with a manifest and checksums: "
+            + "coord backup --out DIR [[--data DIR]] [[--db CONNECTION]] [[--key FILE]] (database: --db, else COORD_DB, else the data folder's ./run.sh PostgreSQL).");
+        backup.SetDefaultCommand<BackupCommand>();
+        backup.AddCommand<BackupVerifyCommand>("verify")
+            .WithDescription("Checks a backup: every file against its SHA-256, and that pg_restore can read the dump.")
+            .WithExample("backup", "verify", "backups/2026-12-01");
+    });
+    config.AddCommand<RestoreCommand>("restore")
+        .WithDescription("Restores a backup into an empty or new database and a data folder (keys owner-only); refuses a database that holds tables unless --force.")
+        .WithExample("restore", "backups/2026-12-01")
+        .WithExample("restore", "backups/2026-12-01", "--db", "Host=127.0.0.1;Port=55432;Username=coord;Database=coord_restore_test", "--data", "/tmp/restore-test");
     config.AddBranch("agency", agency =>
     {
         agency.SetDescription("Agency systems.");

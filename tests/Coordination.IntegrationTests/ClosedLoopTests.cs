@@ -21,7 +21,7 @@ namespace Coordination.IntegrationTests;
 /// ward or agency, so they share the host without seeing each other.
 /// </summary>
 [Collection(Lanes.Clocks)]
-public sealed class ClosedLoopTests(SeededHostFixture fixture) : IClassFixture<SeededHostFixture>
+public sealed partial class ClosedLoopTests(SeededHostFixture fixture, Xunit.Abstractions.ITestOutputHelper testOutput) : IClassFixture<SeededHostFixture>
 {
     private static string NewId() => Guid.NewGuid().ToString();
 
