@@ -1,4 +1,6 @@
+using Coordination.Api.Grpc;
 using Coordination.Api.Hosting;
+using Coordination.Api.Identity;
 using Coordination.Api.Scheduling;
 using Npgsql;
 
