@@ -23,6 +23,20 @@ public sealed record CaseExport(
 /// <summary>Exports shared by the gRPC streams and the REST downloads.</summary>
 public static class ReportExports
 {
+    /// <summary>
+    /// The rows of a case export, each recorded as a read of its case as it goes into the file (a
+    /// city-wide export is thousands of records: the audit log writes them in a few batched copies).
+    /// </summary>
+    public static async IAsyncEnumerable<CaseExportRow> Audited(this IAsyncEnumerable<CaseExportRow> rows, AuditLog audit, TimeProvider time,
+        Actor caller, string method, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await foreach (var row in rows.WithCancellation(ct))
+        {
+            await audit.AppendAsync(new AuditRecord(time.GetUtcNow(), caller.Principal, caller.Role, caller.Scope, method, "cases/" + row.Id, "OK", "EXPORTED"));
+            yield return row;
+        }
+    }
+
     /// <summary>The file name of a report, e.g. <c>bao-cao-wards-hai-chau-1-2026-Q4.xlsx</c>.</summary>
     public static string ReportFileName(Report r, ExportFormat f) =>
         $"bao-cao-{Slug(r.Scope)}-{Slug(r.PeriodLabel)}.{ReportFiles.Extension(f)}";
@@ -107,7 +121,7 @@ public static class ReportExports
                 try
                 {
                     await Send(http, export.FileName, export.Format, export.TotalRows, async s =>
-                        rows = await ReportFiles.WriteCasesAsync(export.Rows(http.RequestAborted), export.Names, export.IncludeNames, export.Format, s,
+                        rows = await ReportFiles.WriteCasesAsync(export.Rows(http.RequestAborted).Audited(audit, time, caller, "GET /v1/exports/cases"), export.Names, export.IncludeNames, export.Format, s,
                             _ => ValueTask.CompletedTask, http.RequestAborted));
                     outcome = "OK";
                 }

@@ -191,16 +191,17 @@ public sealed class ReportExportTests(ReportFixture fixture)
     }
 
     [Fact]
-    public async Task A_case_export_is_audited_as_one_bulk_read_with_its_filter_and_row_count()
+    public async Task A_case_export_is_audited_as_one_bulk_read_with_its_filter_and_row_count_and_a_read_of_each_case()
     {
         var auditor = new Actor("users/export-audit-" + Guid.NewGuid().ToString("N")[..6], "Điều phối viên", Actor.CentreCoordinator, "city");
         await Cases(auditor, "clusters/thanh-khe", ExportFormat.Csv, names: false);
 
         await using var db = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
         var rows = new List<(string Method, string Resource, string Outcome)>();
-        for (var i = 0; i < 40 && rows.Count == 0; i++)
+        for (var i = 0; i < 40 && !rows.Any(r => r.Resource.StartsWith("cases?", StringComparison.Ordinal)); i++)
         {
             await Task.Delay(250);
+            rows.Clear();
             await using var cmd = db.CreateCommand("select method, resource, outcome from audit_events where principal = @p");
             cmd.Parameters.AddWithValue("p", auditor.Principal);
             await using var reader = await cmd.ExecuteReaderAsync();
@@ -209,10 +210,15 @@ public sealed class ReportExportTests(ReportFixture fixture)
                 rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
             }
         }
-        var row = Assert.Single(rows);
+        var row = Assert.Single(rows, r => r.Resource.StartsWith("cases?", StringComparison.Ordinal));
         Assert.Equal("coordination.v1.ReportService/ExportCases", row.Method);
         Assert.Equal("cases?scope=clusters/thanh-khe&period=all&include_closed=true&include_person_names=false&format=csv&rows=25", row.Resource);
         Assert.Equal("OK", row.Outcome);
+        // Each exported case is a disclosure of that case, in the case's own trail.
+        var perCase = rows.Where(r => r.Resource.StartsWith("cases/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(25, perCase.Select(r => r.Resource).Distinct().Count());
+        Assert.All(perCase, r => Assert.Equal(("coordination.v1.ReportService/ExportCases", "OK"), (r.Method, r.Outcome)));
+        Assert.Equal(26, rows.Count);
     }
 
     [Fact]
