@@ -100,16 +100,17 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
         }
         catch (Exception e)
         {
-            // How the stream ended (a watch usually ends by the client going away): one record, with what went before.
+            // A stream that failed: one record with its status and how much it had delivered.
             await log.AppendAsync(new AuditRecord(time.GetUtcNow(), actor.Principal, actor.Role, actor.Scope, method,
                 AuditedResources.TargetOf(request as IMessage), OutcomeOf(e, context), writer is null ? "" : $"after {writer.Messages} messages"));
             throw;
         }
-        if (writer is { Messages: 0 })
+        if (writer is not null)
         {
-            // A stream that delivered nothing is still a read of its target.
+            // How the stream ended: a watch the client cancels returns normally on this side.
             await log.AppendAsync(new AuditRecord(time.GetUtcNow(), actor.Principal, actor.Role, actor.Scope, method,
-                AuditedResources.TargetOf(request as IMessage), "OK", "after 0 messages"));
+                AuditedResources.TargetOf(request as IMessage), context.CancellationToken.IsCancellationRequested ? "CANCELLED" : "OK",
+                $"after {writer.Messages} messages"));
         }
     }
 

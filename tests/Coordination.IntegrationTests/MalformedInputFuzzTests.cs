@@ -41,6 +41,11 @@ public sealed class MalformedInputFuzzTests(ITestOutputHelper output) : IAsyncLi
         {
             ["Limits__CallsPerSecond"] = "1000000",
             ["Limits__Burst"] = "1000000",
+            // Fuzzed sign-ins come from one address: lift the sign-in limits too (SignInLimitTests covers them).
+            ["Accounts__SignInsPerAddressBurst"] = "1000000",
+            ["Accounts__SignInsPerAddressPerMinute"] = "1000000",
+            ["Accounts__SignInsPerUsernameBurst"] = "1000000",
+            ["Accounts__SignInsPerUsernamePerMinute"] = "1000000",
         });
         _as = Credentials.Load(dataDir);
     }
