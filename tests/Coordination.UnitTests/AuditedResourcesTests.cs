@@ -102,4 +102,20 @@ public sealed class AuditedResourcesTests
         Assert.NotEmpty(messages);
         Assert.All(messages, m => Assert.Empty(AuditedResources.Of(m)));
     }
+
+    [Theory]
+    [InlineData("/coordination.v1.InboxService/WatchInboxEvents", AuditInterceptor.Coverage.Full)]
+    [InlineData("/coordination.v1.InboxService/ListInboxEvents", AuditInterceptor.Coverage.Full)]
+    [InlineData("/coordination.v1.PartnerService/WatchEvents", AuditInterceptor.Coverage.Full)]
+    [InlineData("/coordination.v1.AuditService/ListAuditEvents", AuditInterceptor.Coverage.Full)]
+    [InlineData("/coordination.v1.AccountService/ListAccounts", AuditInterceptor.Coverage.Full)]
+    [InlineData("/coordination.v1.ReportService/ExportCases", AuditInterceptor.Coverage.FailuresOnly)]
+    [InlineData("/coordination.v1.DirectoryService/GetWard", AuditInterceptor.Coverage.None)]
+    [InlineData("/coordination.v1.CalendarService/ListDaysOff", AuditInterceptor.Coverage.None)]
+    [InlineData("/coordination.v1.AccountService/SignIn", AuditInterceptor.Coverage.None)]
+    [InlineData("/grpc.health.v1.Health/Check", AuditInterceptor.Coverage.None)]
+    // A service added to the contract later is audited before anyone thinks of it.
+    [InlineData("/coordination.v1.FutureService/ListThings", AuditInterceptor.Coverage.Full)]
+    public void Every_contract_method_is_audited_unless_it_carries_no_case_or_is_audited_where_it_happens(string method, AuditInterceptor.Coverage coverage) =>
+        Assert.Equal(coverage, AuditInterceptor.CoverageOf(method));
 }
