@@ -74,8 +74,13 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
         }
         if (coverage == Coverage.Full)
         {
+            // What the answer carries, and the case or task the request named (a timeline is that case's entries).
             var disclosed = AuditedResources.Of(response as IMessage);
-            await Record(context, disclosed.Count > 0 ? disclosed : [AuditedResources.TargetOf(request as IMessage)], "OK", Detail(request as IMessage));
+            var target = AuditedResources.TargetOf(request as IMessage);
+            IReadOnlyList<string> resources = disclosed.Count == 0 ? [target]
+                : AuditedResources.IsCaseOrTask(target) && !disclosed.Contains(target) ? [target, .. disclosed]
+                : disclosed;
+            await Record(context, resources, "OK", Detail(request as IMessage));
         }
         return response;
     }

@@ -20,10 +20,17 @@ public static class AuditedResources
 
     /// <summary>
     /// Fields that name what the message carries: its own <c>name</c>, and the <c>case</c>,
-    /// <c>task</c> or <c>conference</c> an item is about. Lists of bare names (<c>Case.tasks</c>, a ward summary's
+    /// <c>task</c> or <c>conference</c> an item is about, or the <c>resource</c> a timeline entry
+    /// tells the history of. Lists of bare names (<c>Case.tasks</c>, a ward summary's
     /// <c>flagged_cases</c>) say that something exists, not what it holds, and are left out.
     /// </summary>
-    private static readonly string[] NamingFields = ["name", "case", "task", "conference"];
+    private static readonly string[] NamingFields = ["name", "case", "task", "conference", "resource"];
+
+    /// <summary>
+    /// Messages that name resources without carrying anything of them: the audit trail's own events
+    /// (reading who read a case is not reading the case).
+    /// </summary>
+    private static readonly string[] NamesOnly = ["coordination.v1.AuditEvent"];
 
     /// <summary>Request fields that say what a call is about when its answer names nothing, first match wins.</summary>
     private static readonly string[] TargetFields = ["name", "case", "parent", "ward", "agency", "inbox", "scope", "principal"];
@@ -60,6 +67,10 @@ public static class AuditedResources
             .FirstOrDefault(f => f is { FieldType: FieldType.String, IsRepeated: false })?.Accessor);
         return field?.GetValue(request) is string { Length: > 0 } value ? Normalize(value) : "";
     }
+
+    /// <summary>Whether <paramref name="name"/> is a case's or a task's.</summary>
+    public static bool IsCaseOrTask(string name) =>
+        name.StartsWith("cases/", StringComparison.Ordinal) || name.StartsWith("tasks/", StringComparison.Ordinal);
 
     /// <summary>
     /// A case's or task's sub-resource (<c>cases/{id}/consents/1</c>) is recorded as the case or task
@@ -111,9 +122,9 @@ public static class AuditedResources
         }
         var plan = new Plan();
         building[type] = plan;
-        if (type.File.Package.StartsWith("google.", StringComparison.Ordinal))
+        if (type.File.Package.StartsWith("google.", StringComparison.Ordinal) || NamesOnly.Contains(type.FullName))
         {
-            return plan; // timestamps, field masks, Struct: never a name
+            return plan; // timestamps, field masks, Struct, audit events: never a disclosure
         }
         foreach (var field in type.Fields.InFieldNumberOrder())
         {

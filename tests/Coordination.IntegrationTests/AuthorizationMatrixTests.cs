@@ -558,7 +558,8 @@ public sealed partial class AuthorizationMatrixTests(SeededHostFixture fixture) 
 
         ["CaseService/CreateCase"] = Each<Case>(CaseName), ["CaseService/GetCase"] = Each<Case>(CaseName),
         ["CaseService/ListCases"] = Each<ListCasesResponse>(l => l.Cases.Select(c => c.Name)),
-        ["CaseService/ListCaseTimeline"] = (s, _) => [s.Case],
+        // The case's entries, and the histories of the tasks its entries tell.
+        ["CaseService/ListCaseTimeline"] = (s, m) => [s.Case, .. m.Cast<ListCaseTimelineResponse>().SelectMany(t => t.Entries).Select(e => e.Resource).Where(r => r.StartsWith("tasks/", StringComparison.Ordinal))],
         ["CaseService/UpdateCase"] = Each<Case>(CaseName), ["CaseService/RecordInitialAssessment"] = Each<Case>(CaseName),
         ["CaseService/RecordDetailedAssessment"] = Each<Case>(CaseName), ["CaseService/ProposePlan"] = Each<Case>(CaseName),
         ["CaseService/ApprovePlan"] = Each<Case>(CaseName), ["CaseService/ReturnPlan"] = Each<Case>(CaseName),

@@ -65,6 +65,19 @@ public sealed class AuditedResourcesTests
     }
 
     [Fact]
+    public void A_timeline_discloses_the_tasks_whose_history_it_tells_and_the_audit_trail_nothing()
+    {
+        var timeline = new ListCaseTimelineResponse
+        {
+            Entries = { new TimelineEntry { Action = "CASE_OPENED" }, new TimelineEntry { Action = "TASK_ACCEPTED", Resource = "tasks/T-3" } },
+        };
+        var trail = new ListAuditEventsResponse { Events = { new AuditEvent { Resource = "cases/DN-1", Principal = "users/auditor" } } };
+
+        Assert.Equal(["tasks/T-3"], AuditedResources.Of(timeline));
+        Assert.Empty(AuditedResources.Of(trail));
+    }
+
+    [Fact]
     public void Directory_data_discloses_nothing()
     {
         Assert.Empty(AuditedResources.Of(new Ward { Name = "wards/hai-chau-1" }));
