@@ -55,7 +55,9 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         // The client went away (cancelled, or its deadline passed): nothing failed here, nothing to log.
         if (e is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
         {
-            return new RpcException(new global::Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled by the client / lệnh gọi đã bị huỷ."));
+            return context.Deadline <= DateTime.UtcNow
+                ? new RpcException(new global::Grpc.Core.Status(StatusCode.DeadlineExceeded, "The call's deadline passed / đã quá thời hạn của lệnh gọi."))
+                : new RpcException(new global::Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled by the client / lệnh gọi đã bị huỷ."));
         }
         return Translate(e, context.Method);
     }
