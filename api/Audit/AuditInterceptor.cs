@@ -1,4 +1,5 @@
-using Coordination.Api.Identity;
+using System.Collections.Concurrent;
+using Coordination.Tokens;
 using Coordination.V1;
 using Google.Protobuf;
 using Grpc.Core;
@@ -8,36 +9,113 @@ using Task = System.Threading.Tasks.Task;
 namespace Coordination.Api.Audit;
 
 /// <summary>
-/// Records every call of the case, task, ward, partner and conference services (reads and changes) in the audit log:
-/// one record per resource the call touched — the request's target, or each case or task a list
-/// returned — with the caller, role, method and outcome.
+/// Records the calls of the platform contract in the audit log: one record per resource a call
+/// disclosed — each case and task its answer (or each message of its stream) carries, see
+/// <see cref="AuditedResources"/> — or else the request's target, with the caller, role, method and
+/// outcome. A call that fails is recorded with its outcome whatever it threw (a status, an
+/// unexpected exception, a cancellation), and a stream that ends with an error once more at its end.
+/// Records are queued to <see cref="AuditLog"/>, which writes them in batches.
 /// </summary>
 public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Interceptor
 {
-    private static readonly string[] Audited =
-        ["/coordination.v1.CaseService/", "/coordination.v1.TaskService/", "/coordination.v1.WardService/", "/coordination.v1.PartnerService/",
-         "/coordination.v1.ConferenceService/", "/coordination.v1.CounsellingService/",
-         // Account reads; account changes and sign-ins are audited by the account manager, with what happened.
-         "/coordination.v1.AccountService/GetAccount", "/coordination.v1.AccountService/ListAccounts"];
+    /// <summary>How a method is audited here.</summary>
+    public enum Coverage
+    {
+        /// <summary>Not here: no case or task content (directory, calendar), or audited where it happens (account changes, sign-ins).</summary>
+        None,
+
+        /// <summary>Every disclosure and every failure.</summary>
+        Full,
+
+        /// <summary>Failures only: the service records what it discloses itself (reports and exports: the filter, row count and each case).</summary>
+        FailuresOnly,
+    }
+
+    private const string Package = "/coordination.v1.";
+
+    /// <summary>
+    /// Contract methods audited elsewhere or carrying no case or task content. Every other method of
+    /// the contract is audited in full, so a new service is audited before anyone thinks of it.
+    /// </summary>
+    private static readonly string[] NotHere =
+    [
+        Package + "DirectoryService/", Package + "CalendarService/",
+        // Account changes and sign-ins are audited by the account manager, in their transaction, with what happened.
+        Package + "AccountService/SignIn", Package + "AccountService/SignOut", Package + "AccountService/CreateAccount",
+        Package + "AccountService/UpdateAccount", Package + "AccountService/ResetPassword", Package + "AccountService/ChangePassword",
+    ];
+
+    private static readonly ConcurrentDictionary<string, Coverage> Coverages = new(StringComparer.Ordinal);
+
+    /// <summary>How <paramref name="method"/> (<c>/coordination.v1.CaseService/GetCase</c>) is audited; worked out once per method.</summary>
+    public static Coverage CoverageOf(string method) => Coverages.GetOrAdd(method, static m =>
+        !m.StartsWith(Package, StringComparison.Ordinal) || NotHere.Any(p => m.StartsWith(p, StringComparison.Ordinal)) ? Coverage.None
+        : m.StartsWith(Package + "ReportService/", StringComparison.Ordinal) ? Coverage.FailuresOnly
+        : Coverage.Full);
 
     /// <inheritdoc/>
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        if (!Audited.Any(p => context.Method.StartsWith(p, StringComparison.Ordinal)))
+        var coverage = CoverageOf(context.Method);
+        if (coverage == Coverage.None)
         {
             return await continuation(request, context);
         }
+        TResponse response;
         try
         {
-            var response = await continuation(request, context);
-            await Record(context, Resources(request as IMessage, response as IMessage), "OK", Detail(request as IMessage));
-            return response;
+            response = await continuation(request, context);
         }
-        catch (RpcException e)
+        catch (Exception e)
         {
-            await Record(context, Resources(request as IMessage, null), OutcomeName(e.StatusCode), Detail(request as IMessage));
+            await Record(context, [AuditedResources.TargetOf(request as IMessage)], OutcomeOf(e, context), Detail(request as IMessage));
             throw;
+        }
+        if (coverage == Coverage.Full)
+        {
+            // What the answer carries, and the case or task the request named (a timeline is that case's entries).
+            var disclosed = AuditedResources.Of(response as IMessage);
+            var target = AuditedResources.TargetOf(request as IMessage);
+            IReadOnlyList<string> resources = disclosed.Count == 0 ? [target]
+                : AuditedResources.IsCaseOrTask(target) && !disclosed.Contains(target) ? [target, .. disclosed]
+                : disclosed;
+            await Record(context, resources, "OK", Detail(request as IMessage));
+        }
+        return response;
+    }
+
+    /// <inheritdoc/>
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        var coverage = CoverageOf(context.Method);
+        var actor = coverage == Coverage.None ? null : TokenIssuer.ActorOf(context.GetHttpContext().User);
+        if (actor is null)
+        {
+            await continuation(request, responseStream, context);
+            return;
+        }
+        var method = context.Method.TrimStart('/');
+        var writer = coverage == Coverage.Full ? new AuditingStreamWriter<TResponse>(responseStream, log, time, actor, method) : null;
+        try
+        {
+            await continuation(request, writer ?? responseStream, context);
+        }
+        catch (Exception e)
+        {
+            // A stream that failed: one record with its status and how much it had delivered.
+            await log.AppendAsync(new AuditRecord(time.GetUtcNow(), actor.Principal, actor.Role, actor.Scope, method,
+                AuditedResources.TargetOf(request as IMessage), OutcomeOf(e, context), writer is null ? "" : $"after {writer.Messages} messages"));
+            throw;
+        }
+        if (writer is not null)
+        {
+            // How the stream ended: a watch the client cancels returns normally on this side.
+            await log.AppendAsync(new AuditRecord(time.GetUtcNow(), actor.Principal, actor.Role, actor.Scope, method,
+                AuditedResources.TargetOf(request as IMessage), context.CancellationToken.IsCancellationRequested ? "CANCELLED" : "OK",
+                $"after {writer.Messages} messages"));
         }
     }
 
@@ -49,7 +127,7 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
         _ => "",
     };
 
-    private async Task Record(ServerCallContext context, IEnumerable<string> resources, string outcome, string detail = "")
+    private async Task Record(ServerCallContext context, IReadOnlyList<string> resources, string outcome, string detail)
     {
         var actor = TokenIssuer.ActorOf(context.GetHttpContext().User);
         if (actor is null)
@@ -57,62 +135,29 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
             return;
         }
         var now = time.GetUtcNow();
-        foreach (var resource in resources.DefaultIfEmpty(""))
+        var method = context.Method.TrimStart('/');
+        foreach (var resource in resources)
         {
-            await log.AppendAsync(new AuditRecord(now, actor.Principal, actor.Role, actor.Scope, context.Method.TrimStart('/'), resource, outcome, detail));
+            await log.AppendAsync(new AuditRecord(now, actor.Principal, actor.Role, actor.Scope, method, resource, outcome, detail));
         }
     }
 
-    private static IEnumerable<string> Resources(IMessage? request, IMessage? response)
+    /// <summary>
+    /// The status the caller gets: the RpcException's (ErrorInterceptor has already turned domain and
+    /// infrastructure failures into one), CANCELLED or DEADLINE_EXCEEDED for a call the client
+    /// abandoned, and UNKNOWN — what grpc-dotnet answers — for anything else a handler let escape.
+    /// </summary>
+    public static string OutcomeOf(Exception e, ServerCallContext context) => e switch
     {
-        switch (response)
-        {
-            case Case c:
-                return [c.Name];
-            case Coordination.V1.Task t:
-                return t.Case.Length > 0 ? [t.Name, t.Case] : [t.Name];
-            case ListCasesResponse l:
-                return l.Cases.Select(c => c.Name);
-            case ListTasksResponse l:
-                return l.Tasks.Select(t => t.Name);
-            // A conference names the cases it reviews: each is recorded with it.
-            case Conference c:
-                return ConferenceResources(c);
-            case ConferenceMinutes m:
-                return ConferenceResources(m.Conference);
-            case ListConferencesResponse l:
-                return l.Conferences.Select(c => c.Name);
-            // A duplicate search discloses the cases it names (hidden candidates name none).
-            case FindPossibleDuplicatesResponse f when f.Candidates.Any(c => c.Case.Length > 0):
-                return f.Candidates.Where(c => c.Case.Length > 0).Select(c => c.Case);
-            case CounsellingSession s:
-                return s.Case.Length > 0 ? [s.Name, s.Case] : [s.Name];
-            case ListCounsellingSessionsResponse l:
-                return l.CounsellingSessions.Select(s => s.Name);
-            case ListAccountsResponse l:
-                return l.Accounts.Select(a => a.Name);
-        }
-        if (request is null)
-        {
-            return [];
-        }
-        // Otherwise the request's target: its resource name, or the case or ward it names.
-        foreach (var field in new[] { "name", "case", "ward", "agency" })
-        {
-            if (request.Descriptor.FindFieldByName(field) is { FieldType: Google.Protobuf.Reflection.FieldType.String } f
-                && f.Accessor.GetValue(request) is string { Length: > 0 } value)
-            {
-                return [value];
-            }
-        }
-        return [];
-    }
-
-    private static IEnumerable<string> ConferenceResources(Conference c) =>
-        new[] { c.Name }.Concat(c.Agenda.Select(a => a.Case).Concat(c.Discussions.Select(d => d.Case)).Distinct(StringComparer.Ordinal));
+        RpcException rpc => OutcomeName(rpc.StatusCode),
+        _ when context.CancellationToken.IsCancellationRequested && context.Deadline <= DateTime.UtcNow => "DEADLINE_EXCEEDED",
+        OperationCanceledException or IOException when context.CancellationToken.IsCancellationRequested => "CANCELLED",
+        _ => "UNKNOWN",
+    };
 
     private static string OutcomeName(StatusCode code) => code switch
     {
+        StatusCode.OK => "OK",
         StatusCode.InvalidArgument => "INVALID_ARGUMENT",
         StatusCode.NotFound => "NOT_FOUND",
         StatusCode.AlreadyExists => "ALREADY_EXISTS",
@@ -124,6 +169,10 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
         StatusCode.ResourceExhausted => "RESOURCE_EXHAUSTED",
         StatusCode.DeadlineExceeded => "DEADLINE_EXCEEDED",
         StatusCode.Cancelled => "CANCELLED",
+        StatusCode.Unimplemented => "UNIMPLEMENTED",
+        StatusCode.OutOfRange => "OUT_OF_RANGE",
+        StatusCode.DataLoss => "DATA_LOSS",
+        StatusCode.Unknown => "UNKNOWN",
         _ => "INTERNAL",
     };
 }

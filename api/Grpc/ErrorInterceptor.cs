@@ -28,7 +28,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
             RequestValidation.CheckWireValues((IMessage)request);
             return await continuation(request, context);
         }
-        catch (Exception e) when (Translate(e, context.Method) is { } rpc)
+        catch (Exception e) when (Translate(e, context) is { } rpc)
         {
             throw rpc;
         }
@@ -44,10 +44,22 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
             RequestValidation.CheckWireValues((IMessage)request);
             await continuation(request, responseStream, context);
         }
-        catch (Exception e) when (Translate(e, context.Method) is { } rpc)
+        catch (Exception e) when (Translate(e, context) is { } rpc)
         {
             throw rpc;
         }
+    }
+
+    private RpcException? Translate(Exception e, ServerCallContext context)
+    {
+        // The client went away (cancelled, or its deadline passed): nothing failed here, nothing to log.
+        if (e is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
+        {
+            return context.Deadline <= DateTime.UtcNow
+                ? new RpcException(new global::Grpc.Core.Status(StatusCode.DeadlineExceeded, "The call's deadline passed / đã quá thời hạn của lệnh gọi."))
+                : new RpcException(new global::Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled by the client / lệnh gọi đã bị huỷ."));
+        }
+        return Translate(e, context.Method);
     }
 
     private RpcException? Translate(Exception e, string method)

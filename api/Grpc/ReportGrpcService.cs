@@ -74,23 +74,13 @@ public sealed partial class ReportGrpcService(
             }
             await responseStream.WriteAsync(chunk, ct);
         });
-        var outcome = "OK";
-        try
-        {
-            rows = await ReportFiles.WriteCasesAsync(export.Rows(context.CancellationToken), export.Names, request.IncludePersonNames, export.Format, stream,
-                n => { rows = n; return ValueTask.CompletedTask; }, context.CancellationToken);
-            await stream.CompleteAsync(context.CancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            outcome = "CANCELLED";
-            throw;
-        }
-        finally
-        {
-            await audit.AppendAsync(new AuditRecord(time.GetUtcNow(), caller.Principal, caller.Role, caller.Scope, context.Method.TrimStart('/'),
-                export.AuditResource(rows), outcome));
-        }
+        // Each case is recorded as it goes into the file; the export as a whole once it is complete. A
+        // failure or cancellation is recorded by the audit interceptor, with its status.
+        var method = context.Method.TrimStart('/');
+        rows = await ReportFiles.WriteCasesAsync(export.Rows(context.CancellationToken).Audited(audit, time, caller, method), export.Names, request.IncludePersonNames,
+            export.Format, stream, n => { rows = n; return ValueTask.CompletedTask; }, context.CancellationToken);
+        await stream.CompleteAsync(context.CancellationToken);
+        await audit.AppendAsync(new AuditRecord(time.GetUtcNow(), caller.Principal, caller.Role, caller.Scope, method, export.AuditResource(rows), "OK"));
     }
 
     private static ExportFormat Format(ExportFormat f) => f is ExportFormat.Xlsx or ExportFormat.Csv

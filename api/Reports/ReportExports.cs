@@ -23,6 +23,20 @@ public sealed record CaseExport(
 /// <summary>Exports shared by the gRPC streams and the REST downloads.</summary>
 public static class ReportExports
 {
+    /// <summary>
+    /// The rows of a case export, each recorded as a read of its case as it goes into the file (a
+    /// city-wide export is thousands of records: the audit log writes them in a few batched copies).
+    /// </summary>
+    public static async IAsyncEnumerable<CaseExportRow> Audited(this IAsyncEnumerable<CaseExportRow> rows, AuditLog audit, TimeProvider time,
+        Actor caller, string method, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await foreach (var row in rows.WithCancellation(ct))
+        {
+            await audit.AppendAsync(new AuditRecord(time.GetUtcNow(), caller.Principal, caller.Role, caller.Scope, method, "cases/" + row.Id, "OK", "EXPORTED"));
+            yield return row;
+        }
+    }
+
     /// <summary>The file name of a report, e.g. <c>bao-cao-wards-hai-chau-1-2026-Q4.xlsx</c>.</summary>
     public static string ReportFileName(Report r, ExportFormat f) =>
         $"bao-cao-{Slug(r.Scope)}-{Slug(r.PeriodLabel)}.{ReportFiles.Extension(f)}";
@@ -76,9 +90,9 @@ public static class ReportExports
     /// </summary>
     public static void MapExportDownloads(this WebApplication app)
     {
-        app.MapGet("/v1/exports/report", async (HttpContext http, ReportGrpcService reports) =>
+        app.MapGet("/v1/exports/report", async (HttpContext http, ReportGrpcService reports, AuditLog audit, TimeProvider time) =>
         {
-            await Run(http, async caller =>
+            await Run(http, audit, time, "GET /v1/exports/report", async caller =>
             {
                 var q = http.Request.Query;
                 var format = ParseFormat(q["format"]);
@@ -90,7 +104,7 @@ public static class ReportExports
         }).RequireAuthorization();
         app.MapGet("/v1/exports/cases", async (HttpContext http, ReportStore store, AuditLog audit, TimeProvider time) =>
         {
-            await Run(http, async caller =>
+            await Run(http, audit, time, "GET /v1/exports/cases", async caller =>
             {
                 var q = http.Request.Query;
                 var request = new ExportCasesRequest
@@ -103,19 +117,12 @@ public static class ReportExports
                 };
                 var export = await PrepareCasesAsync(store, caller, request, http.RequestAborted);
                 long rows = 0;
-                var outcome = "CANCELLED";
-                try
-                {
-                    await Send(http, export.FileName, export.Format, export.TotalRows, async s =>
-                        rows = await ReportFiles.WriteCasesAsync(export.Rows(http.RequestAborted), export.Names, export.IncludeNames, export.Format, s,
-                            _ => ValueTask.CompletedTask, http.RequestAborted));
-                    outcome = "OK";
-                }
-                finally
-                {
-                    await audit.AppendAsync(new AuditRecord(time.GetUtcNow(), caller.Principal, caller.Role, caller.Scope, "GET /v1/exports/cases",
-                        export.AuditResource(rows), outcome));
-                }
+                // Each case is recorded as it goes into the file, the export once complete; a failure by Run.
+                await Send(http, export.FileName, export.Format, export.TotalRows, async s =>
+                    rows = await ReportFiles.WriteCasesAsync(export.Rows(http.RequestAborted).Audited(audit, time, caller, "GET /v1/exports/cases"), export.Names,
+                        export.IncludeNames, export.Format, s, _ => ValueTask.CompletedTask, http.RequestAborted));
+                await audit.AppendAsync(new AuditRecord(time.GetUtcNow(), caller.Principal, caller.Role, caller.Scope, "GET /v1/exports/cases",
+                    export.AuditResource(rows), "OK"));
             });
         }).RequireAuthorization();
     }
@@ -164,8 +171,12 @@ public static class ReportExports
         await stream.CompleteAsync(http.RequestAborted);
     }
 
-    /// <summary>Runs a download: UNAUTHENTICATED, INVALID_ARGUMENT, PERMISSION_DENIED and NOT_FOUND become 401, 400, 403 and 404 with the reason.</summary>
-    private static async Task Run(HttpContext http, Func<Actor, Task> body)
+    /// <summary>
+    /// Runs a download: UNAUTHENTICATED, INVALID_ARGUMENT, PERMISSION_DENIED and NOT_FOUND become 401,
+    /// 400, 403 and 404 with the reason. A download that fails, whatever it threw, is audited with
+    /// its outcome and the scope it asked for, as the gRPC exports are by the audit interceptor.
+    /// </summary>
+    private static async Task Run(HttpContext http, AuditLog audit, TimeProvider time, string method, Func<Actor, Task> body)
     {
         var caller = Coordination.Tokens.TokenIssuer.ActorOf(http.User);
         if (caller is null)
@@ -177,16 +188,30 @@ public static class ReportExports
         {
             await body(caller);
         }
-        catch (CoordinationException e) when (!http.Response.HasStarted)
+        catch (Exception e)
         {
-            http.Response.StatusCode = e switch
+            var outcome = e switch
+            {
+                InvalidArgumentException => "INVALID_ARGUMENT",
+                PermissionDeniedException => "PERMISSION_DENIED",
+                NotFoundException => "NOT_FOUND",
+                CoordinationException => "FAILED_PRECONDITION",
+                OperationCanceledException when http.RequestAborted.IsCancellationRequested => "CANCELLED",
+                _ => "UNKNOWN",
+            };
+            await audit.AppendAsync(new AuditRecord(time.GetUtcNow(), caller.Principal, caller.Role, caller.Scope, method, http.Request.Query["scope"].ToString(), outcome));
+            if (e is not CoordinationException refused || http.Response.HasStarted)
+            {
+                throw;
+            }
+            http.Response.StatusCode = refused switch
             {
                 InvalidArgumentException => StatusCodes.Status400BadRequest,
                 PermissionDeniedException => StatusCodes.Status403Forbidden,
                 NotFoundException => StatusCodes.Status404NotFound,
                 _ => StatusCodes.Status409Conflict,
             };
-            await http.Response.WriteAsJsonAsync(new { error = e.Reason, message = e.Message });
+            await http.Response.WriteAsJsonAsync(new { error = refused.Reason, message = refused.Message });
         }
     }
 }

@@ -46,6 +46,11 @@ public sealed class MalformedInputFuzzTests(ITestOutputHelper output) : IAsyncLi
             ["Security__TokenRequestsPerAddressPerMinute"] = "1000000",
             ["Security__TokenRequestsPerClientBurst"] = "1000000",
             ["Security__TokenRequestsPerClientPerMinute"] = "1000000",
+            // Fuzzed sign-ins come from one address: lift the sign-in limits too (SignInLimitTests covers them).
+            ["Accounts__SignInsPerAddressBurst"] = "1000000",
+            ["Accounts__SignInsPerAddressPerMinute"] = "1000000",
+            ["Accounts__SignInsPerUsernameBurst"] = "1000000",
+            ["Accounts__SignInsPerUsernamePerMinute"] = "1000000",
         });
         _as = Credentials.Load(dataDir);
     }

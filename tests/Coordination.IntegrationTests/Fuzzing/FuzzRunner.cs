@@ -71,12 +71,7 @@ public sealed class FuzzRunner(PlatformHost host, FuzzWorld world, IReadOnlyList
         var plausible = r.Next(2) == 0;
         var message = (plausible ? _structured.Plausible(target.Input, target.Names, r) : _structured.Generate(target.Input, r)).ToByteArray();
         string generator;
-        var expect = target.IsStreaming ? Expect.Streaming : Expect.None;
-        if (target.CredentialsInRequest)
-        {
-            // The request carries the credential (a client secret): a wrong one is UNAUTHENTICATED whatever the token.
-            expect |= Expect.Unauthenticated;
-        }
+        var expect = (target.IsStreaming ? Expect.Streaming : Expect.None) | (target.ChecksPassword ? Expect.Unauthenticated : Expect.None);
         if (roll < 55)
         {
             generator = plausible ? "structured-near-valid" : "structured-random";
@@ -147,7 +142,7 @@ public sealed class FuzzRunner(PlatformHost host, FuzzWorld world, IReadOnlyList
         var message = _structured.Generate(target.Input, r).ToByteArray();
         var variant = r.Next(11);
         string? encoding = null;
-        var expect = Expect.None;
+        var expect = target.ChecksPassword ? Expect.Unauthenticated : Expect.None;
         byte[] frame = variant switch
         {
             0 => Frame(0, (uint)message.Length + (uint)r.Next(1, 1000), message), // length longer than the body
@@ -169,16 +164,16 @@ public sealed class FuzzRunner(PlatformHost host, FuzzWorld world, IReadOnlyList
         else if (variant == 7)
         {
             encoding = "x-snappy-fuzz";
-            expect = Expect.Unimplemented; // the gRPC compression spec requires UNIMPLEMENTED here
+            expect |= Expect.Unimplemented; // the gRPC compression spec requires UNIMPLEMENTED here
         }
         else if (variant == 8)
         {
-            expect = Expect.Oversized;
+            expect |= Expect.Oversized;
         }
         else if (variant >= 9)
         {
             encoding = "gzip";
-            expect = variant == 10 ? Expect.Oversized : Expect.None;
+            expect |= variant == 10 ? Expect.Oversized : Expect.None;
         }
         if (message.Length > 4 * 1024 * 1024)
         {

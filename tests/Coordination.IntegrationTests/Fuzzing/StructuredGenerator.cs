@@ -103,8 +103,18 @@ public sealed class StructuredGenerator(FuzzWorld world)
                 "tasks" => Pick(r, [.. world.Tasks]),
                 "clusters" => Pick(r, world.Clusters),
                 "agencies" => Pick(r, world.Agencies),
+                "users" => Pick(r, world.Users),
                 _ => Pick(r, world.Wards),
             },
+            "parent" => names switch
+            {
+                "cases" => Pick(r, [.. world.Cases]),
+                "clusters" => Pick(r, world.Clusters),
+                _ => Pick(r, world.Agencies),
+            },
+            "scope" => Pick(r, [.. world.Wards, .. world.Clusters, "city"]),
+            "inbox" => Pick(r, [.. world.Wards.Select(w => w + "/inbox"), "centre/inbox"]),
+            "username" => Pick(r, [.. world.Users.Select(u => u["users/".Length..])]),
             "case" or "replaces" => Pick(r, [.. world.Cases]),
             "ward" or "wards" => Pick(r, world.Wards),
             "cluster" => Pick(r, world.Clusters),

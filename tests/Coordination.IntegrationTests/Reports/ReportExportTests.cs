@@ -191,16 +191,17 @@ public sealed class ReportExportTests(ReportFixture fixture)
     }
 
     [Fact]
-    public async Task A_case_export_is_audited_as_one_bulk_read_with_its_filter_and_row_count()
+    public async Task A_case_export_is_audited_as_one_bulk_read_with_its_filter_and_row_count_and_a_read_of_each_case()
     {
         var auditor = new Actor("users/export-audit-" + Guid.NewGuid().ToString("N")[..6], "Điều phối viên", Actor.CentreCoordinator, "city");
         await Cases(auditor, "clusters/thanh-khe", ExportFormat.Csv, names: false);
 
         await using var db = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
         var rows = new List<(string Method, string Resource, string Outcome)>();
-        for (var i = 0; i < 40 && rows.Count == 0; i++)
+        for (var i = 0; i < 40 && !rows.Any(r => r.Resource.StartsWith("cases?", StringComparison.Ordinal)); i++)
         {
             await Task.Delay(250);
+            rows.Clear();
             await using var cmd = db.CreateCommand("select method, resource, outcome from audit_events where principal = @p");
             cmd.Parameters.AddWithValue("p", auditor.Principal);
             await using var reader = await cmd.ExecuteReaderAsync();
@@ -209,10 +210,54 @@ public sealed class ReportExportTests(ReportFixture fixture)
                 rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
             }
         }
-        var row = Assert.Single(rows);
+        var row = Assert.Single(rows, r => r.Resource.StartsWith("cases?", StringComparison.Ordinal));
         Assert.Equal("coordination.v1.ReportService/ExportCases", row.Method);
         Assert.Equal("cases?scope=clusters/thanh-khe&period=all&include_closed=true&include_person_names=false&format=csv&rows=25", row.Resource);
         Assert.Equal("OK", row.Outcome);
+        // Each exported case is a disclosure of that case, in the case's own trail.
+        var perCase = rows.Where(r => r.Resource.StartsWith("cases/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(25, perCase.Select(r => r.Resource).Distinct().Count());
+        Assert.All(perCase, r => Assert.Equal(("coordination.v1.ReportService/ExportCases", "OK"), (r.Method, r.Outcome)));
+        Assert.Equal(26, rows.Count);
+    }
+
+    [Fact]
+    public async Task A_download_is_audited_case_by_case_and_a_refused_one_with_its_outcome()
+    {
+        var officer = new Actor("users/download-audit-" + Guid.NewGuid().ToString("N")[..6], "Cán bộ", Actor.WardOfficer, "wards/hai-chau-1");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{fixture.Host.HttpPort}") };
+        async Task<(HttpStatusCode Status, string Text)> Download(string scope)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/exports/cases?scope={scope}&format=csv&include_closed=true");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", fixture.Host.TokenFor(officer));
+            using var response = await http.SendAsync(request);
+            return (response.StatusCode, Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync()));
+        }
+
+        var (status, text) = await Download("wards/hai-chau-1");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Download("wards/xuan-ha")).Status);
+
+        await using var db = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
+        var rows = new List<(string Method, string Resource, string Outcome)>();
+        for (var i = 0; i < 40 && !(rows.Any(r => r.Resource.StartsWith("cases?", StringComparison.Ordinal)) && rows.Any(r => r.Outcome != "OK")); i++)
+        {
+            await Task.Delay(250);
+            rows.Clear();
+            await using var cmd = db.CreateCommand("select method, resource, outcome from audit_events where principal = @p");
+            cmd.Parameters.AddWithValue("p", officer.Principal);
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+        Assert.All(rows, r => Assert.Equal("GET /v1/exports/cases", r.Method));
+        var cases = text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length - 1;
+        var bulk = Assert.Single(rows, r => r.Resource.StartsWith("cases?", StringComparison.Ordinal));
+        Assert.EndsWith($"&rows={cases}", bulk.Resource);
+        Assert.Equal(cases, rows.Where(r => r.Resource.StartsWith("cases/", StringComparison.Ordinal) && r.Outcome == "OK").Select(r => r.Resource).Distinct().Count());
+        Assert.Contains(("GET /v1/exports/cases", "wards/xuan-ha", "PERMISSION_DENIED"), rows);
     }
 
     [Fact]
