@@ -79,7 +79,10 @@ public sealed partial class ClosedLoopTests
 
         using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(backup, "manifest.json")));
         var counts = manifest.RootElement.GetProperty("rowCounts").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64());
-        Assert.Equal(["data/demo-passwords.json", "data/dev-credentials.json", "data/signing-key.pem", "database.dump"],
+        // The key ring's files (one per key), the demo's credentials, the dump.
+        var keyFiles = Directory.GetFiles(Path.Combine(source.DataDirectory, "keys")).Select(f => "keys/" + Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray();
+        Assert.NotEmpty(keyFiles);
+        Assert.Equal(["data/demo-passwords.json", "data/dev-credentials.json", .. keyFiles.Select(k => "data/" + k), "database.dump"],
             manifest.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("path").GetString()).Order(StringComparer.Ordinal));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(backup, "database.dump")));
         var (verified, verifyOutput) = await CoordCli.RunAsync(source.DataDirectory, "backup", "verify", backup);
@@ -99,9 +102,11 @@ public sealed partial class ClosedLoopTests
         Assert.Contains("already holds", againOutput);
         Phase("refused second restore");
 
-        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(source.DataDirectory, "signing-key.pem")),
-            await File.ReadAllBytesAsync(Path.Combine(restoredData, "signing-key.pem")));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(restoredData, "signing-key.pem")));
+        foreach (var key in keyFiles)
+        {
+            Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(source.DataDirectory, key)), await File.ReadAllBytesAsync(Path.Combine(restoredData, key)));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(restoredData, key)));
+        }
         // The database holds exactly the rows of the dump's snapshot: more than before the load, fewer than after it.
         foreach (var table in (string[])["rm_cases", "rm_tasks", "case_events", "feed_events", "audit_events", "accounts", "orleansstorage"])
         {

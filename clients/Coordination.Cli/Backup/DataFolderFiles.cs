@@ -2,8 +2,8 @@ namespace Coordination.Cli.Backup;
 
 /// <summary>
 /// The files of a data folder that a backup carries besides the database: the token signing key
-/// (<c>COORD_SIGNING_KEY</c> or <c>signing-key.pem</c>), the key ring folder <c>keys/</c> when it
-/// exists, the client certificate map (<c>COORD_CLIENT_CERTS</c> or <c>client-certificates.json</c>),
+/// (<c>COORD_SIGNING_KEY</c> or <c>signing-key.pem</c>, the single key of earlier versions), the key
+/// ring folder (<c>COORD_SIGNING_KEYS</c> or <c>keys/</c>) when it exists, the client certificate map (<c>COORD_CLIENT_CERTS</c> or <c>client-certificates.json</c>),
 /// and the demo's credentials (<c>dev-credentials.json</c>, <c>demo-passwords.json</c>: without them
 /// a restored demo cannot be signed into, since the accounts' password hashes are in the database).
 /// The PostgreSQL cluster (<c>pg/</c>) is not copied: the dump is the database.
@@ -28,7 +28,7 @@ public static class DataFolderFiles
     public sealed record Entry(string Source, string RelativePath);
 
     /// <summary>The files of <paramref name="dataDirectory"/> to back up (only those that exist).</summary>
-    public static IReadOnlyList<Entry> Collect(string dataDirectory, string? signingKeyPath, string? clientCertificatesPath)
+    public static IReadOnlyList<Entry> Collect(string dataDirectory, string? signingKeyPath, string? clientCertificatesPath, string? keyRingPath = null)
     {
         var entries = new List<Entry>();
         void Add(string source, string relative)
@@ -39,7 +39,8 @@ public static class DataFolderFiles
             }
         }
         Add(signingKeyPath is { Length: > 0 } ? signingKeyPath : Path.Combine(dataDirectory, SigningKey), SigningKey);
-        var ring = Path.Combine(dataDirectory, KeyRing);
+        // The ring may live elsewhere (COORD_SIGNING_KEYS); it is restored into the data folder's keys/.
+        var ring = keyRingPath is { Length: > 0 } ? keyRingPath : Path.Combine(dataDirectory, KeyRing);
         if (Directory.Exists(ring))
         {
             foreach (var file in Directory.EnumerateFiles(ring, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))

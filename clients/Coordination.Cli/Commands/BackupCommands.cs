@@ -106,7 +106,8 @@ public sealed class BackupCommand : AsyncCommand<BackupCommand.Settings>
 
         var manifest = await DumpAsync(database.ConnectionString, output, cancellationToken);
         var keys = DataFolderFiles.Collect(settings.DataDirectory,
-            settings.Key ?? Environment.GetEnvironmentVariable("COORD_SIGNING_KEY"), Environment.GetEnvironmentVariable("COORD_CLIENT_CERTS"));
+            settings.Key ?? Environment.GetEnvironmentVariable("COORD_SIGNING_KEY"), Environment.GetEnvironmentVariable("COORD_CLIENT_CERTS"),
+            Environment.GetEnvironmentVariable("COORD_SIGNING_KEYS"));
         foreach (var key in keys)
         {
             DataFolderFiles.CopyOwnerOnly(key.Source, Path.Combine(output, BackupManifest.DataFolder, key.RelativePath));
