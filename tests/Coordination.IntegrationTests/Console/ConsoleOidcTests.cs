@@ -47,6 +47,16 @@ public sealed class ConsoleOidcTests
             await visitor.Page.ClickAsync("a:has-text('Đăng nhập bằng tài khoản của thành phố')");
             await visitor.Page.WaitForURLAsync("**/signin?**");
             Assert.DoesNotContain("Phường Hải Châu I", await visitor.MainTextAsync());
+
+            // Straight to the platform: the provider's token with a platform role is served, one with
+            // a role the platform does not know is UNAUTHENTICATED at authentication (issue 13).
+            var wards = new Coordination.V1.DirectoryService.DirectoryServiceClient(platform.Channel);
+            Grpc.Core.Metadata Bearer(IdentityPerson p) => new() { { "authorization", "Bearer " + provider.AccessToken(p) } };
+            var served = await wards.GetWardAsync(new Coordination.V1.GetWardRequest { Name = "wards/hai-chau-1" },
+                Bearer(new IdentityPerson("lan.nguyen", "Nguyễn Thị Lan", "WARD_OFFICER", "wards/hai-chau-1")));
+            Assert.Equal("Phường Hải Châu I", served.DisplayName);
+            await RpcAssert.Fails(Grpc.Core.StatusCode.Unauthenticated, () => wards.GetWardAsync(
+                new Coordination.V1.GetWardRequest { Name = "wards/hai-chau-1" }, Bearer(new IdentityPerson("khach", "Khách", "VISITOR", "wards/hai-chau-1"))).ResponseAsync);
         }
         finally
         {

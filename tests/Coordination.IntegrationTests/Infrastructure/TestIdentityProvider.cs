@@ -89,6 +89,9 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         return provider;
     }
 
+    /// <summary>An access token for the platform (audience <see cref="ApiAudience"/>), as the provider gives the console.</summary>
+    public string AccessToken(IdentityPerson p) => Token(p, ApiAudience, null);
+
     private string Token(IdentityPerson p, string audience, string? nonce)
     {
         var claims = new Dictionary<string, object>
