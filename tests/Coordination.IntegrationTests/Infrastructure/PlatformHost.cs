@@ -265,9 +265,25 @@ public sealed partial class PlatformHost : IAsyncDisposable
     /// <summary>A TCP port nobody listens on right now.</summary>
     public static int FreePort()
     {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
+        // Below Linux's ephemeral range (32768–60999): a port the kernel hands out for port 0 is also
+        // what it gives outgoing connections (to PostgreSQL, between silos), which took a test host's
+        // port in the seconds before it bound it, or while it restarted on the same ports.
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(20000, 32700);
+            try
+            {
+                using var l = new TcpListener(IPAddress.Loopback, port);
+                l.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+        using var any = new TcpListener(IPAddress.Loopback, 0);
+        any.Start();
+        return ((IPEndPoint)any.LocalEndpoint).Port;
     }
 
     private void Append(string? line)
