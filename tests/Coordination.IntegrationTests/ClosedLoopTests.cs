@@ -20,7 +20,7 @@ namespace Coordination.IntegrationTests;
 /// do not know, a cancelled and a reassigned task without stalling. Each test works in its own
 /// ward or agency, so they share the host without seeing each other.
 /// </summary>
-[Collection(Lanes.Work)]
+[Collection(Lanes.Clocks)]
 public sealed partial class ClosedLoopTests(SeededHostFixture fixture, Xunit.Abstractions.ITestOutputHelper testOutput) : IClassFixture<SeededHostFixture>
 {
     private static string NewId() => Guid.NewGuid().ToString();

@@ -145,7 +145,7 @@ public sealed class HostLifecycleTests : IAsyncLifetime
     }
 }
 
-[Collection(Lanes.Work)]
+[Collection(Lanes.Clocks)]
 public sealed class ReadModelConvergenceTests : IAsyncLifetime
 {
     private TestDatabase _db = null!;
