@@ -25,6 +25,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
                           [--target URL[,URL...]] [--credentials FILE] [--output result.json] [--write-log writes.jsonl]
                           [--call-timeout 5] [--retry-for 30] [--max-in-flight 2000]
         coord-loadgen verify --write-log writes.jsonl [--target URL] [--credentials FILE]
+        coord-loadgen feedlag --writer URL --watcher URL [--rate 1000] [--duration 20] [--credentials FILE] [--output result.json]
         """);
     return 0;
 }
@@ -42,6 +43,10 @@ if (args[0] == "echo-server")
     return 0;
 }
 
+if (args[0] == "feedlag")
+{
+    return await FeedLag.RunAsync(options);
+}
 if (args[0] == "verify")
 {
     return await MixedCommand.VerifyAsync(options);

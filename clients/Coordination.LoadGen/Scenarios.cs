@@ -86,7 +86,8 @@ public static class Scenarios
         };
     }
 
-    private static Dictionary<string, Metadata> Load(Options options)
+    /// <summary>The demo credentials file (<c>--credentials</c>): principal name → bearer metadata.</summary>
+    internal static Dictionary<string, Metadata> Load(Options options)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(options.Text("credentials", ".data/dev-credentials.json")));
         var result = new Dictionary<string, Metadata>();

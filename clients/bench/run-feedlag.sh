@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Feed latency across hosts: two hosts of one cluster on a fresh durable PostgreSQL; ward vice-chairs
+# comment on tasks through host A at a fixed rate, the ward police systems watch their feeds on host B.
+# Usage: clients/bench/run-feedlag.sh [rate-per-second] [duration-seconds]
+# Prints "feedlag across hosts, R events/s: p50 …, p95 …, p99 …" and host B's own feed-lag histogram.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/pg.sh
+source clients/bench/bench-common.sh
+
+RATE="${1:-1000}"
+DURATION="${2:-20}"
+BENCH_DIR=.bench-data
+PG_PORT="${COORD_BENCH_PG_PORT:-55434}"
+bench_prepare "$BENCH_DIR" "$PG_PORT"
+# Two hosts share the server's 300 connections.
+DB="${DB/Maximum Pool Size=200/Maximum Pool Size=100}"
+
+say "Building (Release)"
+dotnet build api/Coordination.Api.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet build clients/Coordination.LoadGen/Coordination.LoadGen.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+LOADGEN=(dotnet clients/Coordination.LoadGen/bin/Release/net10.0/coord-loadgen.dll)
+
+say "Starting host A (writer) and host B (watcher), one cluster"
+bench_start_host "$BENCH_DIR" 5180 11190 5181 "$BENCH_DIR/host-a.log"
+bench_start_host "$BENCH_DIR" 5182 11191 5183 "$BENCH_DIR/host-b.log"
+
+say "feedlag at $RATE/s, ${DURATION}s"
+"${LOADGEN[@]}" feedlag --writer http://127.0.0.1:5180 --watcher http://127.0.0.1:5182 --rate "$RATE" --duration "$DURATION" \
+  --credentials "$BENCH_DIR/dev-credentials.json" --output "$BENCH_DIR/results/feedlag-$RATE.json"
+
+say "Host B's coordination_feed_lag_seconds (append to stream write, on the watcher's host)"
+curl -s http://127.0.0.1:5183/metrics | grep -E '^coordination_feed_lag_seconds_(bucket|count|sum)' | grep -vE 'le="(\+Inf)"' | head -30 || true
