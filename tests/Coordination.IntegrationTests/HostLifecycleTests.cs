@@ -6,7 +6,7 @@ using Grpc.Core;
 
 namespace Coordination.IntegrationTests;
 
-[Collection(Lanes.Work)]
+[Collection(Lanes.Faults)]
 public sealed class HostLifecycleTests : IAsyncLifetime
 {
     private TestDatabase _db = null!;

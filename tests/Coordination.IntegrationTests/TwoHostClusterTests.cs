@@ -5,7 +5,7 @@ using Task = System.Threading.Tasks.Task;
 
 namespace Coordination.IntegrationTests;
 
-[Collection(Lanes.Clocks)]
+[Collection(Lanes.Faults)]
 public sealed class TwoHostClusterTests : IAsyncLifetime
 {
     private TestDatabase _db = null!;

@@ -11,7 +11,7 @@ namespace Coordination.IntegrationTests.Faults;
 /// acknowledged write is there, each task is at its last acknowledged step, nothing is doubled.
 /// Short form in ./test.sh; COORD_LONG_FAULTS=1 for the long form.
 /// </summary>
-[Collection(Lanes.Clocks)]
+[Collection(Lanes.Faults)]
 public sealed class CrashRecoveryTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private TestDatabase _db = null!;

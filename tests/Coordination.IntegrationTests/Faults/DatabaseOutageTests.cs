@@ -15,7 +15,7 @@ namespace Coordination.IntegrationTests.Faults;
 /// database returns the host recovers by itself with nothing acknowledged lost. Short form: an 8 s
 /// outage; COORD_LONG_FAULTS=1: 30 s.
 /// </summary>
-[Collection(Lanes.Clocks)]
+[Collection(Lanes.Faults)]
 public sealed class DatabaseOutageTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);

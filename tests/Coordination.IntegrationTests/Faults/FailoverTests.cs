@@ -13,7 +13,7 @@ namespace Coordination.IntegrationTests.Faults;
 /// 10 s (the membership settings in api/Program.cs, see docs/reliability.md), and no acknowledged
 /// write may be lost. COORD_LONG_FAULTS=1 repeats the kill several times, alternating the victim.
 /// </summary>
-[Collection(Lanes.Clocks)]
+[Collection(Lanes.Faults)]
 public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Target = TimeSpan.FromSeconds(10);
