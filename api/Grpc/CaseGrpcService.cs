@@ -356,7 +356,7 @@ public sealed class CaseGrpcService(
         // Task histories belong to the case's story too: merge them in, by time.
         foreach (var taskId in record.TaskIds)
         {
-            if (await grains.GetGrain<ITaskGrain>(taskId).Get() is { } task)
+            if (await grains.GetGrain<ITaskGrain>(taskId).GetWithHistory() is { } task)
             {
                 if (agencyView is not null && task.Spec.AssigneeAgencyId != agencyView)
                 {

@@ -84,7 +84,7 @@ public sealed class TaskGrpcService(IGrainFactory grains, ReadModelStore readMod
         var v = new RequestValidation();
         var id = v.ServerId("name", request.Name, "tasks");
         v.ThrowIfAny();
-        return Map(await Readable(id!, CallContexts.Caller(context)));
+        return Map(await Readable(id!, CallContexts.Caller(context), withHistory: true));
     }
 
     /// <inheritdoc/>
@@ -247,9 +247,10 @@ public sealed class TaskGrpcService(IGrainFactory grains, ReadModelStore readMod
     }
 
     /// <summary>The task, if the caller may read it (NOT_FOUND only for callers who see the whole city).</summary>
-    private async Task<TaskRecord> Readable(string id, Actor caller)
+    private async Task<TaskRecord> Readable(string id, Actor caller, bool withHistory = false)
     {
-        var record = await grains.GetGrain<ITaskGrain>(id).Get();
+        var grain = grains.GetGrain<ITaskGrain>(id);
+        var record = withHistory ? await grain.GetWithHistory() : await grain.Get();
         if (record is null)
         {
             throw Access.SeesCity(caller) ? new NotFoundException("tasks/" + id) : Access.Denied();

@@ -11,6 +11,7 @@ using Coordination.Silo.Intake;
 using Coordination.Silo.ReadModel;
 using Coordination.Silo.Reminders;
 using Coordination.Silo.Reports;
+using Coordination.Silo.Tasks;
 using Npgsql;
 
 namespace Coordination.Api.Hosting;
@@ -41,6 +42,7 @@ public static class PlatformServices
         builder.Services.AddSingleton(sp => new FeedStore(sp.GetRequiredService<NpgsqlDataSource>()) { PollInterval = pollInterval });
         builder.Services.AddHostedService<FeedNotifications>();
         builder.Services.AddSingleton<ReminderStore>();
+        builder.Services.AddSingleton<TaskStore>();
         builder.Services.AddOptions<FollowUpOptions>().BindConfiguration(FollowUpOptions.Section);
         builder.Services.AddSingleton<ConferenceStore>();
         builder.Services.AddSingleton<ConferenceNotifier>();

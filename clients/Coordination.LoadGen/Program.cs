@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 // coord-loadgen echo-server --port 5099
 // coord-loadgen run --target http://127.0.0.1:5080 --credentials .data/dev-credentials.json
 //               --scenario transitions|getcase|echo|mixed --concurrency 16 --duration 15 [--output result.json]
+// coord-loadgen run --scenario history --concurrency 4 --events 1000 (p50 of a change at ~10 vs ~1,000 history entries)
 // coord-loadgen run --scenario mixed --rate 200/s --duration 60 --write-log writes.jsonl
 // coord-loadgen verify --write-log writes.jsonl
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -24,6 +25,8 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
         coord-loadgen run --scenario mixed (--rate 200/s | --concurrency 16) --duration 60
                           [--target URL[,URL...]] [--credentials FILE] [--output result.json] [--write-log writes.jsonl]
                           [--call-timeout 5] [--retry-for 30] [--max-in-flight 2000]
+        coord-loadgen run --scenario history [--concurrency 4] [--events 1000] [--window 50]
+                          [--target URL] [--credentials FILE] [--output result.json]
         coord-loadgen verify --write-log writes.jsonl [--target URL] [--credentials FILE]
         coord-loadgen feedlag --writer URL --watcher URL [--rate 1000] [--duration 20] [--credentials FILE] [--output result.json]
         """);
@@ -55,6 +58,10 @@ var scenario = options.Text("scenario", "transitions");
 if (scenario == "mixed")
 {
     return await MixedCommand.RunAsync(options);
+}
+if (scenario == "history")
+{
+    return await HistoryScenario.RunAsync(options);
 }
 var concurrency = options.Number("concurrency", 16);
 var duration = TimeSpan.FromSeconds(options.Number("duration", 15));

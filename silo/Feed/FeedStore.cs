@@ -27,71 +27,79 @@ public sealed class FeedStore(NpgsqlDataSource db)
 
     /// <summary>Appends a task event to an agency's feed unless one with this key exists.</summary>
     public Task AppendAsync(string agencyId, string eventKey, FeedEventType type, DateTimeOffset time, TaskRecord task, string detail) =>
-        AppendRowAsync(agencyId, eventKey, (int)type, time, task.Id, detail, TaskDoc, JsonSerializer.Serialize(task, ReadModelStore.Json));
+        AppendAloneAsync(TaskAppend(agencyId, eventKey, type, time, task, detail));
 
     /// <summary>
     /// Appends a notice to an inbox (<see cref="Inboxes"/>: a ward office, the Centre, or an
     /// agency's feed) unless one with this key exists.
     /// </summary>
     public Task AppendInboxAsync(string inbox, string eventKey, InboxEventType type, DateTimeOffset time, InboxItem item) =>
-        AppendRowAsync(inbox, eventKey, (int)type, time, item.TaskId.Length > 0 ? item.TaskId : null, item.Detail, ItemDoc,
+        AppendAloneAsync(InboxAppend(inbox, eventKey, type, time, item));
+
+    /// <summary>
+    /// The append of a task event as one statement, for a caller that runs it in its own transaction
+    /// (<see cref="Tasks.TaskStore"/>); the caller wakes <paramref name="agencyId"/> after its commit.
+    /// The event is what the task's latest change was: <paramref name="task"/> is stored as given.
+    /// </summary>
+    public static NpgsqlBatchCommand TaskAppend(string agencyId, string eventKey, FeedEventType type, DateTimeOffset time, TaskRecord task, string detail) =>
+        AppendCommand(agencyId, eventKey, (int)type, time, task.Id, detail, TaskDoc, JsonSerializer.Serialize(task, ReadModelStore.Json));
+
+    /// <summary>The append of an inbox notice as one statement (see <see cref="TaskAppend"/>).</summary>
+    public static NpgsqlBatchCommand InboxAppend(string inbox, string eventKey, InboxEventType type, DateTimeOffset time, InboxItem item) =>
+        AppendCommand(inbox, eventKey, (int)type, time, item.TaskId.Length > 0 ? item.TaskId : null, item.Detail, ItemDoc,
             JsonSerializer.Serialize(item, ReadModelStore.Json));
 
     private const string TaskDoc = "task";
     private const string ItemDoc = "item";
 
-    private async Task AppendRowAsync(string feedId, string eventKey, int type, DateTimeOffset time, string? taskId, string detail, string docKind, string doc)
+    // One statement, so that it can join a caller's transaction in the same round trip as the rest of
+    // its writes: nothing happens if an event with this key exists; otherwise the feed's counter moves
+    // (its row lock orders the appends of a feed by commit, so a reader never sees a later number
+    // before an earlier one), the event is inserted and the notification goes with the transaction
+    // (sent at commit, dropped on rollback).
+    private static NpgsqlBatchCommand AppendCommand(string feedId, string eventKey, int type, DateTimeOffset time, string? taskId, string detail, string docKind, string doc)
+    {
+        var cmd = new NpgsqlBatchCommand($"""
+            with head as (
+                insert into feed_heads (agency_id, last_seq)
+                select @a, 1 where not exists (select 1 from feed_events where event_key = @k)
+                on conflict (agency_id) do update set last_seq = feed_heads.last_seq + 1
+                returning last_seq),
+            added as (
+                insert into feed_events (agency_id, seq, event_id, event_key, type, time, task_id, detail, doc, doc_kind)
+                select @a, last_seq, @id, @k, @t, @time, @task, @detail, @doc, @kind from head
+                returning agency_id)
+            select pg_notify('{Channel}', agency_id) from added
+            """);
+        cmd.Parameters.AddWithValue("a", feedId);
+        cmd.Parameters.AddWithValue("id", Guid.NewGuid());
+        cmd.Parameters.AddWithValue("k", eventKey);
+        cmd.Parameters.AddWithValue("t", type);
+        cmd.Parameters.AddWithValue("time", time);
+        cmd.Parameters.AddWithValue("task", (object?)taskId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("detail", detail);
+        cmd.Parameters.Add(new NpgsqlParameter("doc", NpgsqlDbType.Jsonb) { Value = doc });
+        cmd.Parameters.AddWithValue("kind", docKind);
+        return cmd;
+    }
+
+    /// <summary>The feed or inbox an append command writes to (its first parameter).</summary>
+    public static string FeedOf(NpgsqlBatchCommand append) => (string)append.Parameters["a"].Value!;
+
+    private async Task AppendAloneAsync(NpgsqlBatchCommand append)
     {
         await using var conn = await db.OpenConnectionAsync();
-        await using var tx = await conn.BeginTransactionAsync();
-        await using (var exists = new NpgsqlCommand("select 1 from feed_events where event_key = @k", conn, tx))
+        await using var batch = new NpgsqlBatch(conn) { BatchCommands = { append } };
+        try
         {
-            exists.Parameters.AddWithValue("k", eventKey);
-            if (await exists.ExecuteScalarAsync() is not null)
-            {
-                return;
-            }
+            await batch.ExecuteNonQueryAsync();
         }
-        long seq;
-        await using (var head = new NpgsqlCommand("""
-            insert into feed_heads (agency_id, last_seq) values (@a, 1)
-            on conflict (agency_id) do update set last_seq = feed_heads.last_seq + 1
-            returning last_seq
-            """, conn, tx))
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            head.Parameters.AddWithValue("a", feedId);
-            seq = (long)(await head.ExecuteScalarAsync())!;
+            // The same event was appended concurrently: keep that one (and its number).
+            return;
         }
-        // The notification goes with the transaction: sent at commit, dropped on rollback.
-        await using (var insert = new NpgsqlCommand($"""
-            insert into feed_events (agency_id, seq, event_id, event_key, type, time, task_id, detail, doc, doc_kind)
-            values (@a, @s, @id, @k, @t, @time, @task, @detail, @doc, @kind);
-            select pg_notify('{Channel}', @a)
-            """, conn, tx))
-        {
-            insert.Parameters.AddWithValue("a", feedId);
-            insert.Parameters.AddWithValue("s", seq);
-            insert.Parameters.AddWithValue("id", Guid.NewGuid());
-            insert.Parameters.AddWithValue("k", eventKey);
-            insert.Parameters.AddWithValue("t", type);
-            insert.Parameters.AddWithValue("time", time);
-            insert.Parameters.AddWithValue("task", (object?)taskId ?? DBNull.Value);
-            insert.Parameters.AddWithValue("detail", detail);
-            insert.Parameters.Add(new NpgsqlParameter("doc", NpgsqlDbType.Jsonb) { Value = doc });
-            insert.Parameters.AddWithValue("kind", docKind);
-            try
-            {
-                await insert.ExecuteNonQueryAsync();
-            }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-            {
-                // The same event was appended concurrently: keep that one (and its number).
-                await tx.RollbackAsync();
-                return;
-            }
-        }
-        await tx.CommitAsync();
-        Wake(feedId);
+        Wake(FeedOf(append));
     }
 
     /// <summary>Wakes this host's watchers of <paramref name="feedId"/> (an append here or a notification from another host).</summary>

@@ -80,11 +80,22 @@ public sealed class ReadModelStore(NpgsqlDataSource db)
         return person.AgeAt(day);
     }
 
-    /// <summary>Upserts a task row, with the milestones the reports count.</summary>
-    public Task UpsertTaskAsync(TaskRecord r) => UpsertTaskAsync(r, TaskMilestones.Of(r));
+    /// <summary>Upserts a task row, with the milestones the reports count (from its whole history).</summary>
+    public Task UpsertTaskAsync(TaskRecord r) => ExecuteAsync(TaskUpsertSql, TaskUpsertParameters(r, TaskMilestones.Of(r)));
 
-    private Task UpsertTaskAsync(TaskRecord r, TaskMilestones m) => ExecuteAsync(
-        """
+    /// <summary>
+    /// The task row upsert as one statement, for the task store, which runs it in the transaction of
+    /// the task's change (durable, unlike this store's own connections); <paramref name="m"/> are the
+    /// milestones the grain keeps, since its state holds only the latest history entry.
+    /// </summary>
+    public static NpgsqlBatchCommand TaskUpsert(TaskRecord r, TaskMilestones m)
+    {
+        var cmd = new NpgsqlBatchCommand(TaskUpsertSql);
+        cmd.Parameters.AddRange(TaskUpsertParameters(r, m));
+        return cmd;
+    }
+
+    private const string TaskUpsertSql = """
         insert into rm_tasks as t (id, version, kind, status, case_id, ward_id, assignee_id, due_time, is_open, awaiting_review, doc, updated_at,
             create_time, accepted_at, final_at, reviewed_at, reject_reason, conference_id, reason_code, outcome_code)
         values (@id, @version, @kind, @status, @case, @ward, @assignee, @due, @open, @review, @doc, now(),
@@ -97,14 +108,18 @@ public sealed class ReadModelStore(NpgsqlDataSource db)
             reviewed_at = excluded.reviewed_at, reject_reason = excluded.reject_reason, conference_id = excluded.conference_id,
             reason_code = excluded.reason_code, outcome_code = excluded.outcome_code
         where t.version < excluded.version
-        """,
+        """;
+
+    private static NpgsqlParameter[] TaskUpsertParameters(TaskRecord r, TaskMilestones m) =>
+    [
         P("id", r.Id), P("version", r.Version), P("kind", (int)r.Spec.Kind), P("status", (int)r.Status),
         P("case", r.Spec.CaseId), P("ward", r.Spec.WardId), P("assignee", r.Spec.AssigneeAgencyId),
         P("due", r.Spec.DueTime), P("open", TaskStateMachine.IsOpen(r.Status)), P("review", r.AwaitsReview), Doc(r),
         P("created", r.CreateTime), P("accepted", m.AcceptedAt, NpgsqlDbType.TimestampTz),
         P("final", m.FinalAt, NpgsqlDbType.TimestampTz), P("reviewed", m.ReviewedAt, NpgsqlDbType.TimestampTz),
         P("reason", m.RejectReason), P("conference", r.Spec.Conference),
-        P("reason_code", (int)r.StatusReasonCode), P("outcome_code", (int)(r.Outcome?.OutcomeCode ?? TaskOutcomeCode.Unspecified)));
+        P("reason_code", (int)r.StatusReasonCode), P("outcome_code", (int)(r.Outcome?.OutcomeCode ?? TaskOutcomeCode.Unspecified)),
+    ];
 
     /// <summary>Wards ordered by id, after <paramref name="afterId"/>, optionally of one cluster.</summary>
     public Task<IReadOnlyList<WardRecord>> ListWardsAsync(string? clusterId, string afterId, int limit, CancellationToken ct) =>

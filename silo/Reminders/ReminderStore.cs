@@ -101,54 +101,74 @@ public sealed partial class ReminderStore(NpgsqlDataSource db, ILogger<ReminderS
     {
         await using var conn = await db.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
+        await using var batch = new NpgsqlBatch(conn, tx);
+        foreach (var cmd in ScheduleCommands(target, targetId, items))
+        {
+            batch.BatchCommands.Add(cmd);
+        }
+        await batch.ExecuteNonQueryAsync();
+        await tx.CommitAsync();
+    }
+
+    /// <summary>
+    /// The statements of <see cref="ScheduleAsync"/>, for a caller that runs them in the transaction of
+    /// its own change (<see cref="Tasks.TaskStore"/>).
+    /// </summary>
+    public static IEnumerable<NpgsqlBatchCommand> ScheduleCommands(string target, string targetId, IReadOnlyList<ReminderItem> items)
+    {
         var keys = items.Select(i => Key(targetId, i.Kind, i.DueAt, i.Detail)).ToArray();
         // Rows a sweeper holds are being delivered right now: skip them rather than wait (the sweeper
         // may be waiting on this very grain). Rows already due stay for the sweeper too (a warning
         // planned only "while ahead" must not vanish in the seconds before the sweep): their grain
         // decides whether they still apply.
-        await using (var drop = new NpgsqlCommand("""
+        var drop = new NpgsqlBatchCommand("""
             delete from reminders where item_key in (
                 select item_key from reminders
                 where target_id = @t and target = @target and fired_at is null and not (item_key = any(@keys))
                   and due_at > now()
                 for update skip locked)
-            """, conn, tx))
-        {
-            drop.Parameters.AddWithValue("t", targetId);
-            drop.Parameters.AddWithValue("target", target);
-            drop.Parameters.AddWithValue("keys", keys);
-            await drop.ExecuteNonQueryAsync();
-        }
+            """);
+        drop.Parameters.AddWithValue("t", targetId);
+        drop.Parameters.AddWithValue("target", target);
+        drop.Parameters.AddWithValue("keys", keys);
+        yield return drop;
         if (items.Count > 0)
         {
             // One statement for all of them: a task schedules three or four, a bulk import thousands.
-            await using var add = new NpgsqlCommand("""
+            var add = new NpgsqlBatchCommand("""
                 insert into reminders (item_key, target, target_id, kind, due_at, detail)
                 select k, @target, @t, kind, due, detail from unnest(@keys, @kinds, @dues, @details) as x(k, kind, due, detail)
                 on conflict (item_key) do nothing
-                """, conn, tx);
+                """);
             add.Parameters.AddWithValue("target", target);
             add.Parameters.AddWithValue("t", targetId);
             add.Parameters.AddWithValue("keys", keys);
             add.Parameters.AddWithValue("kinds", items.Select(i => (int)i.Kind).ToArray());
             add.Parameters.AddWithValue("dues", items.Select(i => i.DueAt).ToArray());
             add.Parameters.AddWithValue("details", items.Select(i => i.Detail).ToArray());
-            await add.ExecuteNonQueryAsync();
+            yield return add;
         }
-        await tx.CommitAsync();
     }
 
     /// <summary>Removes the target's pending reminders (the task completed or was cancelled, the case closed).</summary>
     public async Task CancelAsync(string target, string targetId)
     {
-        await using var cmd = db.CreateCommand("""
+        await using var conn = await db.OpenConnectionAsync();
+        await using var batch = new NpgsqlBatch(conn) { BatchCommands = { CancelCommand(target, targetId) } };
+        await batch.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The statement of <see cref="CancelAsync"/>, for a caller's transaction (see <see cref="ScheduleCommands"/>).</summary>
+    public static NpgsqlBatchCommand CancelCommand(string target, string targetId)
+    {
+        var cmd = new NpgsqlBatchCommand("""
             delete from reminders where item_key in (
                 select item_key from reminders where target_id = @t and target = @target and fired_at is null
                 for update skip locked)
             """);
         cmd.Parameters.AddWithValue("t", targetId);
         cmd.Parameters.AddWithValue("target", target);
-        await cmd.ExecuteNonQueryAsync();
+        return cmd;
     }
 
     /// <summary>Reminders of these targets that fired and were acted on, oldest first.</summary>

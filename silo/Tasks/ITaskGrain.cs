@@ -47,7 +47,14 @@ public interface ITaskGrain : IGrainWithStringKey
     [Alias("LimitForConsent")]
     Task<TaskRecord?> LimitForConsent(string text, CallContext call);
 
-    /// <summary>The task, or null when it does not exist.</summary>
+    /// <summary>The task, or null when it does not exist. Its history holds only the latest entry.</summary>
     [Alias("Get")]
     Task<TaskRecord?> Get();
+
+    /// <summary>
+    /// The task with its whole history, oldest first (read from the task store); null if it does not
+    /// exist. <see cref="Get"/> and the answers of changes carry only the latest history entry.
+    /// </summary>
+    [Alias("GetWithHistory")]
+    Task<TaskRecord?> GetWithHistory();
 }

@@ -6,58 +6,92 @@ using Coordination.Silo.Feed;
 using Coordination.Silo.Reminders;
 using Microsoft.Extensions.Options;
 using Coordination.Silo.ReadModel;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Orleans.Storage;
 
 namespace Coordination.Silo.Tasks;
 
 /// <inheritdoc cref="ITaskGrain"/>
 public sealed class TaskGrain : Grain, ITaskGrain
 {
-    private readonly IPersistentState<TaskState> _state;
-    private readonly ReadModelStore _readModel;
+    private readonly TaskStore _store;
     private readonly FeedStore _feed;
     private readonly ReminderStore _reminders;
     private readonly WorkingCalendar _calendar;
     private readonly FollowUpOptions _followUpOptions;
     private readonly TimeProvider _time;
-    private readonly ReadModelSync _sync;
+    // The state as last written (or read), and the etag its next write must name: 0 while the task
+    // store has no row for this task.
+    private TaskState _state = new();
+    private long _etag;
     // Set while the case itself is cancelling this task: the case updates its own index, and a call
     // back into it would deadlock.
     private bool _caseIsCaller;
-    // Whether the indexes (agency, ward, case) last heard "open" from this activation; null until
+    // Whether the indexes (reminders, the case) last heard "open" from this activation; null until
     // they are told once. Most transitions keep a task open, so most need no index call at all.
     private bool? _indexedOpen;
 
     /// <summary>Creates the grain.</summary>
     public TaskGrain(
-        [PersistentState(StorageNames.TaskState, StorageNames.Store)] IPersistentState<TaskState> state,
-        ReadModelStore readModel,
+        TaskStore store,
         FeedStore feed,
         ReminderStore reminders,
         WorkingCalendar calendar,
         IOptions<FollowUpOptions> followUpOptions,
         TimeProvider time)
     {
+        _store = store;
         _reminders = reminders;
         _calendar = calendar;
         _followUpOptions = followUpOptions.Value;
-        _state = state;
-        _readModel = readModel;
         _feed = feed;
         _time = time;
-        _sync = new ReadModelSync(Project);
     }
 
     private string Name => "tasks/" + this.GetPrimaryKeyString();
 
-    /// <inheritdoc/>
-    public override Task OnActivateAsync(CancellationToken cancellationToken) => _sync.FlushAsync();
+    /// <summary>
+    /// Loads the state. A task written before the task store existed has its state in Orleans' grain
+    /// storage: it is moved here at once (state and whole history, one transaction), so that the
+    /// history a reader asks for is complete from the first call on.
+    /// </summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (await _store.LoadAsync(this.GetPrimaryKeyString(), cancellationToken) is { } stored)
+        {
+            (_state, _etag) = (stored.State, stored.Etag);
+        }
+        else if (await ReadLegacyStateAsync() is { Record: { } legacy } old)
+        {
+            _state = new TaskState
+            {
+                Record = legacy with { History = legacy.History.Length > 0 ? [legacy.History[^1]] : [] },
+                CreateRequestId = old.CreateRequestId,
+                Requests = old.Requests,
+                HistoryLength = legacy.History.Length,
+                Milestones = TaskMilestones.Of(legacy),
+            };
+            // Its feed event, read-model row and reminders are written again with it: with the old
+            // storage, a crash between its separate commits may have left them behind.
+            await WriteAsync(1, legacy.History);
+        }
+        await IndexAsync();
+    }
+
+    private async Task<TaskState?> ReadLegacyStateAsync()
+    {
+        var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Store);
+        var legacy = new GrainState<TaskState>(new TaskState());
+        await storage.ReadStateAsync(StorageNames.TaskState, this.GetGrainId(), legacy);
+        return legacy.RecordExists ? legacy.State : null;
+    }
 
     async Task<TaskRecord> ITaskGrain.Create(TaskSpec spec, CallContext call)
     {
-        await _sync.FlushAsync();
-        if (_state.State.Record is { } existing)
+        if (_state.Record is { } existing)
         {
-            return _state.State.CreateRequestId == call.RequestId ? existing : throw new AlreadyExistsException(Name);
+            return _state.CreateRequestId == call.RequestId ? existing : throw new AlreadyExistsException(Name);
         }
         var now = _time.GetUtcNow();
         var violations = new List<FieldViolation>();
@@ -134,19 +168,18 @@ public sealed class TaskGrain : Grain, ITaskGrain
                 spec.Dossier is { ConsentGiven: true } d ? d.ConsentBy : null, call);
         }
         var created = new TaskEvent(now, call.Actor, "CREATED", TaskStatus.Requested, spec.Title, call.Method);
-        _state.State.Record = new TaskRecord(
+        _state.Record = new TaskRecord(
             this.GetPrimaryKeyString(), spec with { WardId = wardId }, TaskStatus.Requested, call.Actor, summary, null, "", false, "",
             [created], 1, now, now, Consent: basis);
-        _state.State.CreateRequestId = call.RequestId;
-        _state.State.Requests.Remember(call.RequestId, 1);
+        _state.CreateRequestId = call.RequestId;
+        _state.Requests.Remember(call.RequestId, 1);
         return await Save();
     }
 
     async Task<TaskRecord> ITaskGrain.Apply(TaskStep step, CallContext call)
     {
-        await _sync.FlushAsync();
-        var r = _state.State.Record ?? throw new NotFoundException(Name);
-        if (_state.State.Requests.Find(call.RequestId) is not null)
+        var r = _state.Record ?? throw new NotFoundException(Name);
+        if (_state.Requests.Find(call.RequestId) is not null)
         {
             return r;
         }
@@ -182,7 +215,7 @@ public sealed class TaskGrain : Grain, ITaskGrain
         }
         var reason = action is TaskAction.Reject or TaskAction.Hold or TaskAction.Fail or TaskAction.Cancel or TaskAction.SendBackOutcome ? text : r.StatusReason;
         var now = _time.GetUtcNow();
-        _state.State.Record = r with
+        _state.Record = r with
         {
             Status = next,
             StatusReason = next == r.Status && action != TaskAction.Hold ? r.StatusReason : reason,
@@ -190,20 +223,19 @@ public sealed class TaskGrain : Grain, ITaskGrain
             Outcome = action == TaskAction.Complete ? outcome : r.Outcome,
             OutcomeReviewed = r.OutcomeReviewed || action == TaskAction.ReviewOutcome,
             OutcomeSendBacks = r.OutcomeSendBacks + (action == TaskAction.SendBackOutcome ? 1 : 0),
-            History = [.. r.History, new TaskEvent(now, call.Actor, EventName(action), next, text, call.Method, code,
+            History = [new TaskEvent(now, call.Actor, EventName(action), next, text, call.Method, code,
                 action == TaskAction.Complete ? outcome!.OutcomeCode : TaskOutcomeCode.Unspecified)],
             Version = r.Version + 1,
             UpdateTime = now,
         };
-        _state.State.Requests.Remember(call.RequestId, _state.State.Record.Version);
+        _state.Requests.Remember(call.RequestId, _state.Record.Version);
         return await Save();
     }
 
     async Task<TaskRecord> ITaskGrain.Reassign(string newTaskId, string assigneeAgencyId, DateTimeOffset? dueTime, string reason, CallContext call)
     {
-        await _sync.FlushAsync();
-        var r = _state.State.Record ?? throw new NotFoundException(Name);
-        if (_state.State.Requests.Find(call.RequestId) is not null)
+        var r = _state.Record ?? throw new NotFoundException(Name);
+        if (_state.Requests.Find(call.RequestId) is not null)
         {
             // A retry answers with the replacement; an id first used for another step of this task
             // (no replacement then) answers with the task, as every other repeated request does.
@@ -221,32 +253,31 @@ public sealed class TaskGrain : Grain, ITaskGrain
         var spec = r.Spec with { AssigneeAgencyId = assigneeAgencyId, DueTime = due, Replaces = this.GetPrimaryKeyString(), Service = null, Emergency = null };
         // The new task keeps the original assigner: whoever reassigns acts in the same office.
         var replacement = await GrainFactory.GetGrain<ITaskGrain>(newTaskId).Create(spec, call with { Actor = r.Assigner });
-        _state.State.Record = r with
+        _state.Record = r with
         {
             Status = next,
             StatusReason = next == TaskStatus.Cancelled ? reason : r.StatusReason,
             ReplacedBy = newTaskId,
-            History = [.. r.History, new TaskEvent(_time.GetUtcNow(), call.Actor, "REASSIGNED", next, $"{reason} → tasks/{newTaskId}", call.Method)],
+            History = [new TaskEvent(_time.GetUtcNow(), call.Actor, "REASSIGNED", next, $"{reason} → tasks/{newTaskId}", call.Method)],
             Version = r.Version + 1,
             UpdateTime = _time.GetUtcNow(),
         };
-        _state.State.Requests.Remember(call.RequestId, _state.State.Record.Version);
+        _state.Requests.Remember(call.RequestId, _state.Record.Version);
         await Save();
         return replacement;
     }
 
     async Task<TaskRecord?> ITaskGrain.CancelForCase(string reason, CallContext call)
     {
-        await _sync.FlushAsync();
-        if (_state.State.Record is not { } r || !TaskStateMachine.IsOpen(r.Status))
+        if (_state.Record is not { } r || !TaskStateMachine.IsOpen(r.Status))
         {
-            return _state.State.Record;
+            return _state.Record;
         }
-        _state.State.Record = r with
+        _state.Record = r with
         {
             Status = TaskStatus.Cancelled,
             StatusReason = reason,
-            History = [.. r.History, new TaskEvent(_time.GetUtcNow(), call.Actor, "CANCELLED_WITH_CASE", TaskStatus.Cancelled, reason, call.Method)],
+            History = [new TaskEvent(_time.GetUtcNow(), call.Actor, "CANCELLED_WITH_CASE", TaskStatus.Cancelled, reason, call.Method)],
             Version = r.Version + 1,
             UpdateTime = _time.GetUtcNow(),
         };
@@ -263,16 +294,15 @@ public sealed class TaskGrain : Grain, ITaskGrain
 
     async Task<TaskRecord?> ITaskGrain.LimitForConsent(string text, CallContext call)
     {
-        await _sync.FlushAsync();
-        if (_state.State.Record is not { } r || r.ConsentLimitedTime is not null)
+        if (_state.Record is not { } r || r.ConsentLimitedTime is not null)
         {
-            return _state.State.Record;
+            return _state.Record;
         }
         var now = _time.GetUtcNow();
-        _state.State.Record = r with
+        _state.Record = r with
         {
             ConsentLimitedTime = now,
-            History = [.. r.History, new TaskEvent(now, call.Actor, "CONSENT_WITHDRAWN", r.Status, text, call.Method)],
+            History = [new TaskEvent(now, call.Actor, "CONSENT_WITHDRAWN", r.Status, text, call.Method)],
             Version = r.Version + 1,
             UpdateTime = now,
         };
@@ -290,8 +320,7 @@ public sealed class TaskGrain : Grain, ITaskGrain
 
     async Task<bool> ITaskGrain.Remind(ReminderKind kind, DateTimeOffset dueAt)
     {
-        await _sync.FlushAsync();
-        if (_state.State.Record is not { } r || !TaskStateMachine.IsOpen(r.Status)
+        if (_state.Record is not { } r || !TaskStateMachine.IsOpen(r.Status)
             || (kind == ReminderKind.TaskNotAccepted && r.Status is not (TaskStatus.Requested or TaskStatus.Received)))
         {
             return false;
@@ -336,7 +365,10 @@ public sealed class TaskGrain : Grain, ITaskGrain
 
     private static InboxItem Item(TaskRecord r, string title, string detail) => new(r.Id, r.Spec.CaseId, "", title, detail);
 
-    Task<TaskRecord?> ITaskGrain.Get() => Task.FromResult(_state.State.Record);
+    Task<TaskRecord?> ITaskGrain.Get() => Task.FromResult(_state.Record);
+
+    async Task<TaskRecord?> ITaskGrain.GetWithHistory() =>
+        _state.Record is { } r ? r with { History = await _store.HistoryAsync(r.Id, CancellationToken.None) } : null;
 
     private TaskStatus Authorize(TaskRecord r, TaskAction action, Actor actor)
     {
@@ -374,31 +406,100 @@ public sealed class TaskGrain : Grain, ITaskGrain
         _ => "COMMENT",
     };
 
-    private async Task Project()
+    /// <summary>
+    /// Writes the change just made to the state (its record's history holds the one new entry) and
+    /// everything it implies, in one transaction; then tells the case if the task opened or closed.
+    /// </summary>
+    private async Task<TaskRecord> Save()
     {
-        if (_state.State.Record is not { } r)
-        {
-            return;
-        }
+        var record = _state.Record!;
+        var added = record.History;
+        _state.Milestones = added.Aggregate(_state.Milestones, (m, e) => m.With(e));
+        var first = _state.HistoryLength + 1;
+        _state.HistoryLength += added.Length;
+        await WriteAsync(first, added);
+        PlatformMetrics.TaskTransitions.Add(1, new KeyValuePair<string, object?>("action", added.Length > 0 ? added[^1].Action : ""));
+        return record;
+    }
+
+    /// <summary>
+    /// One transaction: the state, history entries <paramref name="firstSeq"/>… (<paramref name="added"/>),
+    /// the agency's feed event and the assigner's notice for the latest entry (keyed by version, so a
+    /// rewrite appends nothing twice), the read-model row, and the reminders when the task opened or
+    /// closed. If it fails, the in-memory state is ahead of storage: the activation is dropped and the
+    /// next call starts from what was stored.
+    /// </summary>
+    private async Task WriteAsync(long firstSeq, IReadOnlyList<TaskEvent> added)
+    {
+        var r = _state.Record!;
         var open = TaskStateMachine.IsOpen(r.Status);
-        // The agency's feed first: it is part of the guarantee the caller gets when the call returns.
-        if (FeedEvents.For(r) is { } e)
+        var writes = new List<NpgsqlBatchCommand> { ReadModelStore.TaskUpsert(r, _state.Milestones) };
+        // Follow-ups: scheduled while the task is open, removed the moment it is final.
+        if (_indexedOpen != open)
         {
-            await _feed.AppendAsync(r.Spec.AssigneeAgencyId, $"{r.Id}:{r.Version}:{(int)e.Type}", e.Type, r.UpdateTime, r, e.Detail);
+            writes.AddRange(open
+                ? ReminderStore.ScheduleCommands(ReminderTargets.Task, r.Id, TaskFollowUps.For(r, _calendar, _followUpOptions, _time.GetUtcNow()))
+                : [ReminderStore.CancelCommand(ReminderTargets.Task, r.Id)]);
         }
-        // The assigner's office hears of a rejection or an outcome: keyed by version, so a replayed
-        // projection (activation, retry) appends once.
-        if (FeedEvents.ForAssigner(r) is { } notice)
+        // Feed appends last: the feed's counter row stays locked from there to the commit.
+        var feeds = new List<string>();
+        if (r.History.Length > 0 && FeedEvents.For(r) is { } e)
         {
-            await _feed.AppendInboxAsync(Inboxes.OfficeOf(r.Assigner), $"{r.Id}:{r.Version}:office:{(int)notice.Type}", notice.Type, r.UpdateTime,
-                Item(r, notice.Title, notice.Detail));
+            writes.Add(FeedStore.TaskAppend(r.Spec.AssigneeAgencyId, $"{r.Id}:{r.Version}:{(int)e.Type}", e.Type, r.UpdateTime, r, e.Detail));
+            feeds.Add(r.Spec.AssigneeAgencyId);
         }
-        await _readModel.UpsertTaskAsync(r);
+        if (r.History.Length > 0 && FeedEvents.ForAssigner(r) is { } notice)
+        {
+            var office = Inboxes.OfficeOf(r.Assigner);
+            writes.Add(FeedStore.InboxAppend(office, $"{r.Id}:{r.Version}:office:{(int)notice.Type}", notice.Type, r.UpdateTime,
+                Item(r, notice.Title, notice.Detail)));
+            feeds.Add(office);
+        }
+        try
+        {
+            _etag = await _store.WriteAsync(r.Id, _etag, _state, firstSeq, added, writes);
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+        FaultInjection.At(FaultInjection.AfterStateWrite);
+        foreach (var feedId in feeds)
+        {
+            _feed.Wake(feedId);
+        }
         if (_indexedOpen == open)
         {
             return;
         }
-        // Follow-ups: scheduled while the task is open, removed the moment it is final.
+        if (r.Spec.CaseId.Length > 0 && !_caseIsCaller)
+        {
+            try
+            {
+                await GrainFactory.GetGrain<ICaseGrain>(r.Spec.CaseId).TrackTask(r.Id, open);
+            }
+            catch
+            {
+                // The change is stored; the next activation tells the case again (IndexAsync).
+                DeactivateOnIdle();
+                throw;
+            }
+        }
+        _indexedOpen = _caseIsCaller ? null : open;
+    }
+
+    /// <summary>
+    /// Tells the reminders and the case whether the task is open, once per activation: this also
+    /// schedules the follow-ups of tasks stored before reminders existed (FollowUpBackfill activates them).
+    /// </summary>
+    private async Task IndexAsync()
+    {
+        if (_state.Record is not { } r || _indexedOpen == TaskStateMachine.IsOpen(r.Status))
+        {
+            return;
+        }
+        var open = TaskStateMachine.IsOpen(r.Status);
         if (open)
         {
             await _reminders.ScheduleAsync(ReminderTargets.Task, r.Id, TaskFollowUps.For(r, _calendar, _followUpOptions, _time.GetUtcNow()));
@@ -407,18 +508,10 @@ public sealed class TaskGrain : Grain, ITaskGrain
         {
             await _reminders.CancelAsync(ReminderTargets.Task, r.Id);
         }
-        if (r.Spec.CaseId.Length > 0 && !_caseIsCaller)
+        if (r.Spec.CaseId.Length > 0)
         {
             await GrainFactory.GetGrain<ICaseGrain>(r.Spec.CaseId).TrackTask(r.Id, open);
         }
-        _indexedOpen = _caseIsCaller ? null : open;
-    }
-
-    private async Task<TaskRecord> Save()
-    {
-        await _state.SaveAsync(_sync, DeactivateOnIdle);
-        var record = _state.State.Record!;
-        PlatformMetrics.TaskTransitions.Add(1, new KeyValuePair<string, object?>("action", record.History.Length > 0 ? record.History[^1].Action : ""));
-        return record;
+        _indexedOpen = open;
     }
 }

@@ -1,37 +1,27 @@
 namespace Coordination.Silo.Tasks;
 
-/// <summary>When a task reached the points the reports count, read from its history.</summary>
-public sealed record TaskMilestones(DateTimeOffset? AcceptedAt, DateTimeOffset? FinalAt, DateTimeOffset? ReviewedAt, string RejectReason)
+/// <summary>
+/// When a task reached the points the reports count. Folded entry by entry (<see cref="With"/>), so the
+/// grain keeps them in its state without keeping the history they come from.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("coord.TaskMilestones")]
+public sealed record TaskMilestones(
+    [property: Id(0)] DateTimeOffset? AcceptedAt,
+    [property: Id(1)] DateTimeOffset? FinalAt,
+    [property: Id(2)] DateTimeOffset? ReviewedAt,
+    [property: Id(3)] string RejectReason)
 {
+    /// <summary>The milestones of a task with no history yet.</summary>
+    public static readonly TaskMilestones None = new(null, null, null, "");
+
     /// <summary>The milestones of <paramref name="r"/>: first acceptance, the final status, the review of the outcome.</summary>
-    public static TaskMilestones Of(TaskRecord r)
-    {
-        DateTimeOffset? accepted = null, final = null, reviewed = null;
-        var reason = "";
-        foreach (var e in r.History)
-        {
-            if (e.Action == "ACCEPTED")
-            {
-                accepted ??= e.Time;
-            }
-            if (final is null && TaskStateMachine.IsFinal(e.Status))
-            {
-                final = e.Time;
-            }
-            else if (!TaskStateMachine.IsFinal(e.Status))
-            {
-                // An outcome sent back reopens the task: it is final again only when completed again.
-                final = null;
-            }
-            if (e.Action == "OUTCOME_REVIEWED")
-            {
-                reviewed ??= e.Time;
-            }
-            if (e.Action == "REJECTED" && reason.Length == 0)
-            {
-                reason = e.Text;
-            }
-        }
-        return new TaskMilestones(accepted, final, reviewed, reason);
-    }
+    public static TaskMilestones Of(TaskRecord r) => r.History.Aggregate(None, (m, e) => m.With(e));
+
+    /// <summary>The milestones after one more history entry.</summary>
+    public TaskMilestones With(TaskEvent e) => new(
+        e.Action == "ACCEPTED" ? AcceptedAt ?? e.Time : AcceptedAt,
+        // An outcome sent back reopens the task: it is final again only when completed again.
+        TaskStateMachine.IsFinal(e.Status) ? FinalAt ?? e.Time : null,
+        e.Action == "OUTCOME_REVIEWED" ? ReviewedAt ?? e.Time : ReviewedAt,
+        e.Action == "REJECTED" && RejectReason.Length == 0 ? e.Text : RejectReason);
 }
