@@ -133,7 +133,7 @@ public sealed class LimitsInterceptor : Interceptor, IDisposable
 
     private string? Admit(ServerCallContext context)
     {
-        var principal = TokenIssuer.ActorOf(context.GetHttpContext().User)?.Principal;
+        var principal = CallContexts.ActorOf(context)?.Principal;
         if (principal is null)
         {
             return null;
