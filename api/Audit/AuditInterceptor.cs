@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Coordination.Tokens;
+using Coordination.Api.Grpc;
 using Coordination.V1;
 using Google.Protobuf;
 using Grpc.Core;
@@ -45,13 +45,16 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
         Package + "AccountService/UpdateAccount", Package + "AccountService/ResetPassword", Package + "AccountService/ChangePassword",
     ];
 
-    private static readonly ConcurrentDictionary<string, Coverage> Coverages = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, (Coverage Coverage, string Name)> Methods = new(StringComparer.Ordinal);
 
     /// <summary>How <paramref name="method"/> (<c>/coordination.v1.CaseService/GetCase</c>) is audited; worked out once per method.</summary>
-    public static Coverage CoverageOf(string method) => Coverages.GetOrAdd(method, static m =>
-        !m.StartsWith(Package, StringComparison.Ordinal) || NotHere.Any(p => m.StartsWith(p, StringComparison.Ordinal)) ? Coverage.None
+    public static Coverage CoverageOf(string method) => MethodOf(method).Coverage;
+
+    // The coverage, and the name the audit records (without the leading slash), once per method.
+    private static (Coverage Coverage, string Name) MethodOf(string method) => Methods.GetOrAdd(method, static m =>
+        (!m.StartsWith(Package, StringComparison.Ordinal) || NotHere.Any(p => m.StartsWith(p, StringComparison.Ordinal)) ? Coverage.None
         : m.StartsWith(Package + "ReportService/", StringComparison.Ordinal) ? Coverage.FailuresOnly
-        : Coverage.Full);
+        : Coverage.Full, m.TrimStart('/')));
 
     /// <inheritdoc/>
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
@@ -91,13 +94,13 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
         ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
         var coverage = CoverageOf(context.Method);
-        var actor = coverage == Coverage.None ? null : TokenIssuer.ActorOf(context.GetHttpContext().User);
+        var actor = coverage == Coverage.None ? null : CallContexts.ActorOf(context);
         if (actor is null)
         {
             await continuation(request, responseStream, context);
             return;
         }
-        var method = context.Method.TrimStart('/');
+        var method = MethodOf(context.Method).Name;
         var writer = coverage == Coverage.Full ? new AuditingStreamWriter<TResponse>(responseStream, log, time, actor, method) : null;
         try
         {
@@ -129,13 +132,13 @@ public sealed class AuditInterceptor(AuditLog log, TimeProvider time) : Intercep
 
     private async Task Record(ServerCallContext context, IReadOnlyList<string> resources, string outcome, string detail)
     {
-        var actor = TokenIssuer.ActorOf(context.GetHttpContext().User);
+        var actor = CallContexts.ActorOf(context);
         if (actor is null)
         {
             return;
         }
         var now = time.GetUtcNow();
-        var method = context.Method.TrimStart('/');
+        var method = MethodOf(context.Method).Name;
         foreach (var resource in resources)
         {
             await log.AppendAsync(new AuditRecord(now, actor.Principal, actor.Role, actor.Scope, method, resource, outcome, detail));

@@ -19,14 +19,17 @@ public sealed partial class AuditLog(NpgsqlDataSource db, ILogger<AuditLog> logg
         new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
 
     /// <summary>Queues a record.</summary>
-    public ValueTask AppendAsync(AuditRecord record) => _queue.Writer.WriteAsync(record with
-    {
-        Principal = Storable(record.Principal),
-        Role = Storable(record.Role),
-        Scope = Storable(record.Scope),
-        Resource = Storable(record.Resource),
-        Detail = Storable(record.Detail),
-    });
+    public ValueTask AppendAsync(AuditRecord record) => _queue.Writer.WriteAsync(
+        IsStorable(record.Principal) && IsStorable(record.Role) && IsStorable(record.Scope) && IsStorable(record.Resource) && IsStorable(record.Detail)
+            ? record // the usual case: no copy per audited call
+            : record with
+            {
+                Principal = Storable(record.Principal),
+                Role = Storable(record.Role),
+                Scope = Storable(record.Scope),
+                Resource = Storable(record.Resource),
+                Detail = Storable(record.Detail),
+            });
 
     /// <summary>
     /// Writes <paramref name="record"/> inside the caller's transaction, so a change and its audit
@@ -62,6 +65,8 @@ public sealed partial class AuditLog(NpgsqlDataSource db, ILogger<AuditLog> logg
         }
         return text.Contains('\0', StringComparison.Ordinal) ? text.Replace('\0', '\uFFFD') : text;
     }
+
+    private static bool IsStorable(string text) => text.Length <= MaxTextLength && !text.Contains('\0', StringComparison.Ordinal);
 
     private const int MaxTextLength = 300;
 

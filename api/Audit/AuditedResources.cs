@@ -51,7 +51,8 @@ public static class AuditedResources
             return [];
         }
         var found = new List<string>();
-        plan.Collect(message, found, new HashSet<string>(StringComparer.Ordinal));
+        HashSet<string>? seen = null;
+        plan.Collect(message, found, ref seen);
         return found;
     }
 
@@ -148,6 +149,32 @@ public static class AuditedResources
         Disclosed.Any(p => name.StartsWith(p, StringComparison.Ordinal))
         || name.StartsWith("clusters/", StringComparison.Ordinal) && name.Contains("/conferences/", StringComparison.Ordinal);
 
+    /// <summary>
+    /// Adds <paramref name="name"/> once: most answers name one to a few resources, searched in the
+    /// list itself; a set is built only when the list grows (a page of a listing), so a GetCase
+    /// allocates no set.
+    /// </summary>
+    private static void Add(string name, List<string> found, ref HashSet<string>? seen)
+    {
+        if (seen is not null)
+        {
+            if (seen.Add(name))
+            {
+                found.Add(name);
+            }
+            return;
+        }
+        if (found.Contains(name)) // string equality is ordinal
+        {
+            return;
+        }
+        found.Add(name);
+        if (found.Count > 16)
+        {
+            seen = new HashSet<string>(found, StringComparer.Ordinal);
+        }
+    }
+
     private sealed class Plan
     {
         public readonly List<IFieldAccessor> Names = [];
@@ -158,17 +185,13 @@ public static class AuditedResources
 
         public bool IsEmpty => !Leads;
 
-        public void Collect(IMessage message, List<string> found, HashSet<string> seen)
+        public void Collect(IMessage message, List<string> found, ref HashSet<string>? seen)
         {
             foreach (var field in Names)
             {
                 if (field.GetValue(message) is string { Length: > 0 } value && IsDisclosed(value))
                 {
-                    var name = Normalize(value);
-                    if (seen.Add(name))
-                    {
-                        found.Add(name);
-                    }
+                    Add(Normalize(value), found, ref seen);
                 }
             }
             foreach (var (field, repeated, plan) in Children)
@@ -177,12 +200,12 @@ public static class AuditedResources
                 {
                     foreach (var item in (IList)field.GetValue(message))
                     {
-                        plan.Collect((IMessage)item, found, seen);
+                        plan.Collect((IMessage)item, found, ref seen);
                     }
                 }
                 else if (field.GetValue(message) is IMessage child)
                 {
-                    plan.Collect(child, found, seen);
+                    plan.Collect(child, found, ref seen);
                 }
             }
         }

@@ -21,7 +21,7 @@ namespace Coordination.Api.Grpc;
 /// <summary>gRPC adapter of cases: validate, call one grain or read-model query, map back.</summary>
 public sealed class CaseGrpcService(
     IGrainFactory grains, ReadModelStore readModel, ReminderStore reminders, TimeProvider time, WorkingCalendar calendar, IOptions<CaseClockOptions> clocks,
-    DuplicateStore duplicates, IOptions<IntakeOptions> intake)
+    DuplicateStore duplicates, IOptions<IntakeOptions> intake, GrainReferences<ICaseGrain> cases, GrainReferences<Silo.Directory.IAgencyGrain> agencies)
     : CaseService.CaseServiceBase
 {
     private const int MaxText = 10_000;
@@ -29,7 +29,7 @@ public sealed class CaseGrpcService(
 
     private Case Map(CaseRecord r) => r.ToMessage(calendar, clocks.Value, time.GetUtcNow());
 
-    private ICaseGrain Grain(string id) => grains.GetGrain<ICaseGrain>(id);
+    private ICaseGrain Grain(string id) => cases.For(id);
 
     /// <inheritdoc/>
     public override async Task<Case> CreateCase(CreateCaseRequest request, ServerCallContext context)
@@ -566,7 +566,7 @@ public sealed class CaseGrpcService(
         // it at once, whatever the stored list says.
         if (!Access.SeesCity(caller) && Access.WardOf(caller) != record.WardId && Access.AgencyOf(caller) is { } agency)
         {
-            var kind = (await grains.GetGrain<Silo.Directory.IAgencyGrain>(agency).Get())?.Profile.Kind ?? Silo.Directory.AgencyKind.Unspecified;
+            var kind = (await agencies.For(agency).Get())?.Profile.Kind ?? Silo.Directory.AgencyKind.Unspecified;
             if (!ConsentRules.SharingStands(record, agency, kind, time.GetUtcNow()))
             {
                 throw Access.Denied();

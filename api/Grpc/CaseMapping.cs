@@ -63,20 +63,36 @@ public static class CaseMapping
             UpdateTime = c.UpdateTime.ToTimestamp(),
             CreatedBy = c.CreatedBy.ToMessage(),
         };
-        m.Categories.AddRange(d.Categories.Select(k => (V1.CaseCategory)k));
-        m.Tasks.AddRange(c.TaskIds.Select(id => "tasks/" + id));
-        m.SharedWith.AddRange(c.SharedAgencies.Select(id => "agencies/" + id));
-        m.Consents.AddRange(c.ConsentList.Select(x => x.ToMessage(c.Id, now)));
-        m.EmergencyOverrides.AddRange(c.OverrideList.Select(o =>
+        // Plain loops: this runs on every GetCase, and LINQ adds an iterator and a delegate per list.
+        foreach (var k in d.Categories)
+        {
+            m.Categories.Add((V1.CaseCategory)k);
+        }
+        foreach (var id in c.TaskIds)
+        {
+            m.Tasks.Add("tasks/" + id);
+        }
+        foreach (var id in c.SharedAgencies)
+        {
+            m.SharedWith.Add("agencies/" + id);
+        }
+        foreach (var consent in c.ConsentList)
+        {
+            m.Consents.Add(consent.ToMessage(c.Id, now));
+        }
+        foreach (var o in c.OverrideList)
         {
             var e = new V1.EmergencyOverride
             {
                 Agency = "agencies/" + o.AgencyId, Reason = o.Reason, DecidedBy = o.DecidedBy.ToMessage(),
                 DecideTime = o.DecideTime.ToTimestamp(), Method = o.Method,
             };
-            e.DataScopes.AddRange(o.Scopes.Select(s => (V1.ConsentDataScope)(int)s));
-            return e;
-        }));
+            foreach (var scope in o.Scopes)
+            {
+                e.DataScopes.Add((V1.ConsentDataScope)(int)scope);
+            }
+            m.EmergencyOverrides.Add(e);
+        }
         return m;
     }
 

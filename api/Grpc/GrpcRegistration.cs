@@ -17,6 +17,12 @@ public static class GrpcRegistration
         builder.Services.AddSingleton<Coordination.Api.Identity.FailedAuthenticationLimiter>();
         builder.Services.AddSingleton<DirectoryGrpcService>();
         builder.Services.AddSingleton<ReportGrpcService>();
+        builder.Services.AddSingleton(typeof(GrainReferences<>));
+        // Stateless: one instance each instead of one built per call (grpc-dotnet builds what DI does not hold).
+        builder.Services.AddSingleton<AuditInterceptor>();
+        builder.Services.AddSingleton<ErrorInterceptor>();
+        builder.Services.AddSingleton<PasswordChangeGate>();
+        builder.Services.AddSingleton<CaseGrpcService>();
         builder.Services.AddGrpc(o =>
         {
             // Outermost first: limits before anything else; the audit sees the status the error interceptor produced.

@@ -118,13 +118,14 @@ public sealed class ClientCertificateMap(string path)
 /// What a client certificate must be before its thumbprint is even looked up: inside its validity
 /// dates, usable for client authentication (when it names its usages), and — when a CA bundle is
 /// configured (<c>COORD_CLIENT_CA</c>, PEM) — issued by one of those CAs through a valid chain. The
-/// bundle is read again when its file changes.
+/// bundle is read again when its file changes (looked at most once a second).
 /// </summary>
 public sealed class ClientCertificatePolicy(string caBundlePath, TimeProvider time)
 {
     private const string ClientAuthentication = "1.3.6.1.5.5.7.3.2";
-    private (DateTime Written, X509Certificate2Collection Roots)? _bundle;
+    private volatile Bundle? _bundle;
     private readonly Lock _gate = new();
+    private long _nextCheck; // TimeProvider timestamp of the next look at the bundle's file
 
     /// <summary>Whether a CA bundle is configured.</summary>
     public bool HasCaBundle => caBundlePath.Length > 0;
@@ -163,23 +164,41 @@ public sealed class ClientCertificatePolicy(string caBundlePath, TimeProvider ti
 
     private X509Certificate2Collection? Roots()
     {
+        // The file's modification time is looked at at most once a second, not on every call: a
+        // certificate-authenticated call then costs no file-system access and no lock (as ClientCertificateMap).
+        var bundle = _bundle;
+        if (bundle is not null && time.GetTimestamp() < Volatile.Read(ref _nextCheck))
+        {
+            return bundle.Roots;
+        }
         lock (_gate)
         {
+            var now = time.GetTimestamp();
+            if (now < _nextCheck)
+            {
+                return _bundle?.Roots; // another call looked within the second
+            }
+            Volatile.Write(ref _nextCheck, now + time.TimestampFrequency);
             try
             {
-                var written = File.GetLastWriteTimeUtc(caBundlePath);
-                if (_bundle is not { } cached || cached.Written != written)
+                var file = new FileInfo(caBundlePath);
+                var written = file.LastWriteTimeUtc;
+                var length = file.Length;
+                if (_bundle is not { } cached || cached.Written != written || cached.Length != length)
                 {
                     var roots = new X509Certificate2Collection();
                     roots.ImportFromPemFile(caBundlePath);
-                    _bundle = (written, roots);
+                    _bundle = new Bundle(written, length, roots);
                 }
-                return _bundle.Value.Roots;
+                return _bundle.Roots;
             }
             catch (Exception e) when (e is IOException or CryptographicException or UnauthorizedAccessException)
             {
+                // Unreadable or half-written: keep the last good bundle, look again a second later.
                 return _bundle?.Roots;
             }
         }
     }
+
+    private sealed record Bundle(DateTime Written, long Length, X509Certificate2Collection Roots);
 }

@@ -49,6 +49,9 @@ public static class SecurityRegistration
             .AddJwtBearer(o =>
             {
                 o.MapInboundClaims = false;
+                // Nothing reads the token back from the authentication properties: not storing it saves
+                // a dictionary and a formatted expiry per call.
+                o.SaveToken = false;
                 o.TokenHandlers.Clear();
                 // A token longer than any the platform issues is refused before it is parsed.
                 o.TokenHandlers.Add(new CachingTokenHandler(TimeProvider.System) { MapInboundClaims = false, MaximumTokenSizeInBytes = security.MaxTokenBytes });
@@ -81,6 +84,7 @@ public static class SecurityRegistration
             authentication.AddJwtBearer("oidc", o =>
             {
                 o.MapInboundClaims = false;
+                o.SaveToken = false;
                 o.Authority = security.ExternalAuthority;
                 o.RequireHttpsMetadata = security.ExternalAuthority.StartsWith("https:", StringComparison.OrdinalIgnoreCase);
                 o.Audience = security.ExternalAudience.Length > 0 ? security.ExternalAudience : security.Audience;

@@ -128,6 +128,32 @@ public sealed class TransportTests
     }
 
     [Fact]
+    public void The_CA_bundle_is_looked_at_again_at_most_once_a_second()
+    {
+        using var ca = Authority("CN=So TT-TT Da Nang test CA");
+        using var next = Authority("CN=So TT-TT Da Nang next CA");
+        var bundle = Path.Combine(Directory.CreateTempSubdirectory("coord-ca-").FullName, "ca.pem");
+        File.WriteAllText(bundle, ca.ExportCertificatePem());
+        var clock = new FakeTimeProvider(Now);
+        var policy = new ClientCertificatePolicy(bundle, clock);
+        using var old = Issued(ca, ClientAuth, Now.AddDays(-1), Now.AddDays(30));
+        using var renewed = Issued(next, ClientAuth, Now.AddDays(-1), Now.AddDays(30));
+        Assert.Null(policy.Refusal(old));
+
+        // The operator replaces the bundle: within the second the one read stands (no file access per call)…
+        File.WriteAllText(bundle, next.ExportCertificatePem());
+        File.SetLastWriteTimeUtc(bundle, DateTime.UtcNow.AddMinutes(1));
+        clock.Advance(TimeSpan.FromMilliseconds(900));
+        Assert.Null(policy.Refusal(old));
+        Assert.Contains("trusted CA", policy.Refusal(renewed));
+
+        // …and from the next second the new one does.
+        clock.Advance(TimeSpan.FromMilliseconds(200));
+        Assert.Null(policy.Refusal(renewed));
+        Assert.Contains("trusted CA", policy.Refusal(old));
+    }
+
+    [Fact]
     public async Task The_thumbprint_map_is_read_again_when_its_file_changes()
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("coord-map-").FullName, "client-certificates.json");
