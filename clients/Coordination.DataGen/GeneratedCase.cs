@@ -14,7 +14,14 @@ public sealed record GeneratedCase(
     IReadOnlyList<TaskRecord> Tasks,
     IReadOnlyList<GeneratedCaseEvent> Events,
     IReadOnlyList<GeneratedReminder> Reminders,
-    IReadOnlyList<GeneratedAudit> Audit);
+    IReadOnlyList<GeneratedAudit> Audit)
+{
+    /// <summary>The case record as read-model JSON, when serialised ahead (on the generating threads).</summary>
+    public string? CaseJson { get; set; }
+
+    /// <summary>The task records as read-model JSON, in the order of <see cref="Tasks"/>, when serialised ahead.</summary>
+    public string[]? TaskJson { get; set; }
+}
 
 /// <summary>A case timeline entry (<c>case_events</c>).</summary>
 public sealed record GeneratedCaseEvent(DateTimeOffset Time, string Action, int Step, string Detail);

@@ -19,6 +19,13 @@ public sealed class ReadModelCopySink : IGeneratedDataSink
     // The same options as ReadModelStore's (JsonSerializerDefaults.General), so the documents read back identically.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
 
+    /// <summary>Serialises the case's documents ahead of <see cref="Write"/>, so it can run on the generating threads.</summary>
+    public static void Prepare(GeneratedCase generated)
+    {
+        generated.CaseJson = JsonSerializer.Serialize(generated.Case, Json);
+        generated.TaskJson = [.. generated.Tasks.Select(t => JsonSerializer.Serialize(t, Json))];
+    }
+
     private readonly List<NpgsqlConnection> _connections = [];
     private readonly NpgsqlBinaryImporter _cases, _tasks, _events, _reminders, _audit;
 
@@ -89,15 +96,16 @@ public sealed class ReadModelCopySink : IGeneratedDataSink
         Nullable(_cases, g.NextDue);
         _cases.Write(c.ReportTime, NpgsqlDbType.TimestampTz);
         _cases.Write(SearchText.Fold(c.Details.Person.DisplayName), NpgsqlDbType.Text);
-        _cases.Write(JsonSerializer.Serialize(c, Json), NpgsqlDbType.Jsonb);
+        _cases.Write(g.CaseJson ?? JsonSerializer.Serialize(c, Json), NpgsqlDbType.Jsonb);
         _cases.Write(c.UpdateTime, NpgsqlDbType.TimestampTz);
         _cases.Write((int)c.Details.Source, NpgsqlDbType.Integer);
         _cases.Write((int)c.Details.Person.Sex, NpgsqlDbType.Integer);
         _cases.Write(ReadModelStore.AgeAtReport(c), NpgsqlDbType.Integer);
         Cases++;
 
-        foreach (var t in g.Tasks)
+        for (var k = 0; k < g.Tasks.Count; k++)
         {
+            var t = g.Tasks[k];
             var m = TaskMilestones.Of(t);
             _tasks.StartRow();
             _tasks.Write(t.Id, NpgsqlDbType.Text);
@@ -110,7 +118,7 @@ public sealed class ReadModelCopySink : IGeneratedDataSink
             _tasks.Write(t.Spec.DueTime, NpgsqlDbType.TimestampTz);
             _tasks.Write(TaskStateMachine.IsOpen(t.Status), NpgsqlDbType.Boolean);
             _tasks.Write(t.AwaitsReview, NpgsqlDbType.Boolean);
-            _tasks.Write(JsonSerializer.Serialize(t, Json), NpgsqlDbType.Jsonb);
+            _tasks.Write(g.TaskJson?[k] ?? JsonSerializer.Serialize(t, Json), NpgsqlDbType.Jsonb);
             _tasks.Write(t.UpdateTime, NpgsqlDbType.TimestampTz);
             _tasks.Write(t.CreateTime, NpgsqlDbType.TimestampTz);
             Nullable(_tasks, m.AcceptedAt);

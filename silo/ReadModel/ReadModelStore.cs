@@ -185,13 +185,17 @@ public sealed class ReadModelStore(NpgsqlDataSource db)
             P("after_time", after?.Time, NpgsqlDbType.TimestampTz), P("after_id", after?.Id ?? "", NpgsqlDbType.Text),
             P("limit", limit));
 
-    /// <summary>Counts for a ward's summary, computed in one round trip.</summary>
+    /// <summary>
+    /// Counts for a ward's summary, computed in one round trip: open cases by step and by risk in one
+    /// pass over the ward's open cases, tasks by status from the counts a trigger keeps (migration
+    /// 0020), the overdue counts from the open-only indexes (migration 0019).
+    /// </summary>
     public async Task<WardCounts> WardCountsAsync(string wardId, DateTimeOffset now, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            select 'step', step::text, count(*) from rm_cases where ward_id = @w and is_open group by step
-            union all select 'risk', risk::text, count(*) from rm_cases where ward_id = @w and is_open group by risk
-            union all select 'task', status::text, count(*) from rm_tasks where ward_id = @w group by status
+            select case when grouping(step) = 0 then 'step' else 'risk' end, coalesce(step, risk)::text, count(*)
+                from rm_cases where ward_id = @w and is_open group by grouping sets ((step), (risk))
+            union all select 'task', status::text, n from rm_ward_task_counts where ward_id = @w and n > 0
             union all select 'overdue_cases', '', count(*) from rm_cases where ward_id = @w and is_open and next_due < @now
             union all select 'overdue_tasks', '', count(*) from rm_tasks where ward_id = @w and is_open and due_time < @now
             union all select 'flagged', id, 1 from rm_cases where ward_id = @w and is_open and flagged
