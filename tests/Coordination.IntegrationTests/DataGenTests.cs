@@ -15,9 +15,10 @@ namespace Coordination.IntegrationTests;
 /// The scale generator (clients/Coordination.DataGen) on a small run: 200 cases and 600 tasks
 /// COPYed into a seeded host's database, then read back through the four RPCs the scale benchmark
 /// times, each answer compared with what the generator says it wrote (the factory is a pure function
-/// of seed, index and time, so the test rebuilds the same cases).
+/// of seed, index and time, so the test rebuilds the same cases). In the clocks lane: it needs a host
+/// of its own, not the report fixture the work lane starts for every class in it.
 /// </summary>
-[Collection(Lanes.Work)]
+[Collection(Lanes.Clocks)]
 public sealed class DataGenTests : IAsyncLifetime
 {
     private const int Cases = 200;

@@ -5,10 +5,14 @@
 -- with `Coordination.Api --migrate-only` before a rolling restart.
 
 -- ListCases(person_name): person_search (folded: no diacritics, lower case) LIKE '%…%'. A trigram
--- index finds the rows of a name of three letters or more without reading a ward's whole list.
--- pg_trgm ships with PostgreSQL (contrib) and is a trusted extension: the database owner may create it.
+-- index finds the rows of a name of three letters or more without reading a ward's whole list; with
+-- the ward as its first column (btree_gin) a ward's search reads only that ward's matches, and a
+-- city-wide search uses the trigram column alone. A shorter name has no trigram to look up:
+-- ReadModelStore keeps such searches off this index (they walk the ward's newest cases instead).
+-- pg_trgm and btree_gin ship with PostgreSQL (contrib) and are trusted: the database owner may create them.
 create extension if not exists pg_trgm;
-create index rm_cases_person_trgm on rm_cases using gin (person_search gin_trgm_ops);
+create extension if not exists btree_gin;
+create index rm_cases_person_trgm on rm_cases using gin (ward_id, person_search gin_trgm_ops);
 
 -- ListTasks(assignee, overdue) and the agency's open work: only open tasks, soonest due first (the
 -- assignee index walked through years of finished tasks before the first open one).
