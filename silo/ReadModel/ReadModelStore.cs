@@ -143,8 +143,26 @@ public sealed class ReadModelStore(NpgsqlDataSource db)
             ct, P("after", afterId), P("limit", limit), P("ward", wardId, NpgsqlDbType.Text), P("kind", (int?)kind, NpgsqlDbType.Integer));
 
     /// <summary>Cases matching <paramref name="f"/>, newest report first, after the keyset cursor.</summary>
-    public Task<IReadOnlyList<CaseRecord>> ListCasesAsync(CaseFilter f, DateTimeOffset now, (DateTimeOffset Time, string Id)? after, int limit, CancellationToken ct) =>
-        QueryAsync<CaseRecord>(
+    public Task<IReadOnlyList<CaseRecord>> ListCasesAsync(CaseFilter f, DateTimeOffset now, (DateTimeOffset Time, string Id)? after, int limit, CancellationToken ct)
+    {
+        var name = f.PersonName is null ? null : SearchText.Fold(f.PersonName);
+        // A name of fewer than three letters has no trigram: on the trigram index (migration 0019) it
+        // would read the whole index (seconds at a million cases), so it is matched on the rows the
+        // ward's newest-first scan reads instead (an expression the index does not cover).
+        var sql = name is { Length: < 3 } ? ListCasesSql.Replace("person_search like", "(person_search || '') like", StringComparison.Ordinal) : ListCasesSql;
+        return QueryAsync<CaseRecord>(sql,
+            ct,
+            P("ward", f.WardId, NpgsqlDbType.Text), P("cluster", f.ClusterId, NpgsqlDbType.Text),
+            P("step", (int?)f.Step, NpgsqlDbType.Integer), P("risk", (int?)f.Risk, NpgsqlDbType.Integer),
+            P("category", f.Category, NpgsqlDbType.Integer), P("worker", f.CaseWorker, NpgsqlDbType.Text),
+            P("flagged", f.FlaggedOnly), P("overdue", f.OverdueOnly), P("now", now),
+            P("name", name is null ? null : LikeLiteral(name), NpgsqlDbType.Text),
+            P("closed", f.IncludeClosed),
+            P("after_time", after?.Time, NpgsqlDbType.TimestampTz), P("after_id", after?.Id ?? "", NpgsqlDbType.Text),
+            P("limit", limit));
+    }
+
+    private const string ListCasesSql =
             """
             select doc from rm_cases
             where (@ward::text is null or ward_id = @ward)
@@ -160,16 +178,7 @@ public sealed class ReadModelStore(NpgsqlDataSource db)
               and (@after_time::timestamptz is null or (report_time, id) < (@after_time, @after_id))
             order by report_time desc, id desc
             limit @limit
-            """,
-            ct,
-            P("ward", f.WardId, NpgsqlDbType.Text), P("cluster", f.ClusterId, NpgsqlDbType.Text),
-            P("step", (int?)f.Step, NpgsqlDbType.Integer), P("risk", (int?)f.Risk, NpgsqlDbType.Integer),
-            P("category", f.Category, NpgsqlDbType.Integer), P("worker", f.CaseWorker, NpgsqlDbType.Text),
-            P("flagged", f.FlaggedOnly), P("overdue", f.OverdueOnly), P("now", now),
-            P("name", f.PersonName is null ? null : LikeLiteral(SearchText.Fold(f.PersonName)), NpgsqlDbType.Text),
-            P("closed", f.IncludeClosed),
-            P("after_time", after?.Time, NpgsqlDbType.TimestampTz), P("after_id", after?.Id ?? "", NpgsqlDbType.Text),
-            P("limit", limit));
+            """;
 
     /// <summary>Tasks matching <paramref name="f"/>, soonest due first, after the keyset cursor.</summary>
     public Task<IReadOnlyList<TaskRecord>> ListTasksAsync(TaskFilter f, DateTimeOffset now, (DateTimeOffset Time, string Id)? after, int limit, CancellationToken ct) =>
@@ -200,13 +209,17 @@ public sealed class ReadModelStore(NpgsqlDataSource db)
             P("after_time", after?.Time, NpgsqlDbType.TimestampTz), P("after_id", after?.Id ?? "", NpgsqlDbType.Text),
             P("limit", limit));
 
-    /// <summary>Counts for a ward's summary, computed in one round trip.</summary>
+    /// <summary>
+    /// Counts for a ward's summary, computed in one round trip: open cases by step and by risk in one
+    /// pass over the ward's open cases, tasks by status from the counts a trigger keeps (migration
+    /// 0020), the overdue counts from the open-only indexes (migration 0019).
+    /// </summary>
     public async Task<WardCounts> WardCountsAsync(string wardId, DateTimeOffset now, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            select 'step', step::text, count(*) from rm_cases where ward_id = @w and is_open group by step
-            union all select 'risk', risk::text, count(*) from rm_cases where ward_id = @w and is_open group by risk
-            union all select 'task', status::text, count(*) from rm_tasks where ward_id = @w group by status
+            select case when grouping(step) = 0 then 'step' else 'risk' end, coalesce(step, risk)::text, count(*)
+                from rm_cases where ward_id = @w and is_open group by grouping sets ((step), (risk))
+            union all select 'task', status::text, n from rm_ward_task_counts where ward_id = @w and n > 0
             union all select 'overdue_cases', '', count(*) from rm_cases where ward_id = @w and is_open and next_due < @now
             union all select 'overdue_tasks', '', count(*) from rm_tasks where ward_id = @w and is_open and due_time < @now
             union all select 'flagged', id, 1 from rm_cases where ward_id = @w and is_open and flagged
