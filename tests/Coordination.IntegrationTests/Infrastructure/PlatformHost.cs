@@ -140,7 +140,16 @@ public sealed partial class PlatformHost : IAsyncDisposable
         IReadOnlyDictionary<string, string>? environment = null)
     {
         var host = Launch(connectionString, seedDemo, grpcPort, siloPort, dataDir, environment);
-        await host.WaitUntilServingAsync(TimeSpan.FromSeconds(90));
+        try
+        {
+            await host.WaitUntilServingAsync(TimeSpan.FromSeconds(90));
+        }
+        catch
+        {
+            // Nobody holds a host that never served: stop it, or it runs on through the rest of the suite.
+            await host.DisposeAsync();
+            throw;
+        }
         return host;
     }
 
