@@ -108,7 +108,7 @@ public sealed partial class ClosedLoopTests
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(restoredData, key)));
         }
         // The database holds exactly the rows of the dump's snapshot: more than before the load, fewer than after it.
-        foreach (var table in (string[])["rm_cases", "rm_tasks", "case_events", "feed_events", "audit_events", "accounts", "orleansstorage"])
+        foreach (var table in (string[])["rm_cases", "rm_tasks", "case_events", "feed_events", "audit_events", "accounts", "orleansstorage", "task_states", "task_events"])
         {
             Assert.Equal(counts[table], await restoredDb.ScalarAsync<long>($"select count(*) from {table}"));
         }
