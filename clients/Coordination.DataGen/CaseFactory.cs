@@ -11,8 +11,9 @@ namespace Coordination.DataGen;
 /// Builds generated cases over the demo directory's six wards and their agencies: reports spread
 /// evenly over the three years before <c>now</c> (case <c>i</c> is reported after case <c>i - 1</c>),
 /// older cases mostly closed, open ones in the step their age suggests, 7 % of open cases with a clock
-/// run out; three tasks a case (a fifth to the city's agencies), open tasks of open cases with about a
-/// quarter past due; audit rows for the intake, assessments, reads and each task's assignment and
+/// run out; three tasks a case (a fifth to the city's agencies); a task of an open case past its due
+/// time is finished with a chance of 60 %, else still open (most open tasks of long-running cases are
+/// overdue); audit rows for the intake, assessments, reads and each task's assignment and
 /// agency calls. Case <c>i</c> depends only on the seed and <c>i</c>, never on other cases.
 /// </summary>
 public sealed class CaseFactory(int cases, int seed, DateTimeOffset now)

@@ -121,13 +121,13 @@ public sealed class DataGenTests : IAsyncLifetime
         Assert.Equal(StatusCode.NotFound, missing.StatusCode);
 
         // A task transition after the load moves the trigger's counts (the generator recounted them after the COPY).
-        var counts = await _database.ScalarAsync<long>($"select coalesce(sum(n), 0) from rm_ward_task_counts where ward_id = '{Ward}'");
+        var counts = await _database.ScalarAsync<long>($"select coalesce(sum(n), 0)::bigint from rm_ward_task_counts where ward_id = '{Ward}'");
         Assert.Equal(wardTasks.Count, counts);
         var done = wardTasks.First(t => t.Status == TaskStatus.InProgress || t.Status == TaskStatus.Accepted);
         await _database.ExecuteAsync($"update rm_tasks set status = 7, is_open = false where id = '{done.Id}'");
         Assert.Equal(1 + wardTasks.Count(t => t.Status == TaskStatus.Completed),
             await _database.ScalarAsync<long>($"select n from rm_ward_task_counts where ward_id = '{Ward}' and status = 7"));
-        Assert.Equal(wardTasks.Count, await _database.ScalarAsync<long>($"select sum(n) from rm_ward_task_counts where ward_id = '{Ward}'"));
+        Assert.Equal(wardTasks.Count, await _database.ScalarAsync<long>($"select sum(n)::bigint from rm_ward_task_counts where ward_id = '{Ward}'"));
     }
 
     private static async Task<List<Case>> ListCases(CaseService.CaseServiceClient client, string? name)
