@@ -101,7 +101,7 @@ public static class Generator
             {
                 await using var recount = new NpgsqlCommand("""
                     delete from rm_ward_task_counts;
-                    insert into rm_ward_task_counts (ward_id, status, n) select ward_id, status, count(*) from rm_tasks group by ward_id, status
+                    insert into rm_ward_task_counts (ward_id, status, n) select ward_id, status, count(*) from rm_tasks where not is_open group by ward_id, status
                     """, conn, tx) { CommandTimeout = 0 };
                 await recount.ExecuteNonQueryAsync();
             }

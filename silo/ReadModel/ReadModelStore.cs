@@ -220,6 +220,7 @@ public sealed class ReadModelStore(NpgsqlDataSource db)
             select case when grouping(step) = 0 then 'step' else 'risk' end, coalesce(step, risk)::text, count(*)
                 from rm_cases where ward_id = @w and is_open group by grouping sets ((step), (risk))
             union all select 'task', status::text, n from rm_ward_task_counts where ward_id = @w and n > 0
+            union all select 'task', status::text, count(*) from rm_tasks where ward_id = @w and is_open group by status
             union all select 'overdue_cases', '', count(*) from rm_cases where ward_id = @w and is_open and next_due < @now
             union all select 'overdue_tasks', '', count(*) from rm_tasks where ward_id = @w and is_open and due_time < @now
             union all select 'flagged', id, 1 from rm_cases where ward_id = @w and is_open and flagged

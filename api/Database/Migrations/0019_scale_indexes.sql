@@ -18,6 +18,7 @@ create index rm_cases_person_trgm on rm_cases using gin (ward_id, person_search 
 -- assignee index walked through years of finished tasks before the first open one).
 create index rm_tasks_assignee_open on rm_tasks (assignee_id, due_time, id) where is_open;
 
--- Ward summary: open tasks past due, open cases whose clock ran out, counted from the index alone.
-create index rm_tasks_ward_open on rm_tasks (ward_id, due_time) where is_open;
+-- Ward summary: open tasks by status and past due, open cases whose clock ran out, counted from the
+-- index alone.
+create index rm_tasks_ward_open on rm_tasks (ward_id, due_time) include (status) where is_open;
 create index rm_cases_ward_due on rm_cases (ward_id, next_due) where is_open;
