@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Threading.Channels;
 using Coordination.Silo.ReadModel;
 using Coordination.Silo.Tasks;
 using Npgsql;
@@ -10,10 +11,11 @@ namespace Coordination.Silo.Feed;
 /// <summary>
 /// Agency feeds in PostgreSQL. An append commits durably (the platform's default synchronous
 /// commit) before the call that caused it returns; appends are idempotent by event key, so a grain
-/// that re-projects after a crash never duplicates an event. Each append also sends a PostgreSQL
-/// notification (channel <see cref="Channel"/>, payload the feed id) delivered when it commits:
-/// every host's listener (FeedNotifications in the host) wakes its watchers of that feed at once.
-/// Watchers still look every <see cref="PollInterval"/>, a safety net for a lost listener connection.
+/// that re-projects after a crash never duplicates an event. Once an append has committed, the feed
+/// is announced (<see cref="Notify"/>): this host's watchers wake at once, and a PostgreSQL
+/// notification (channel <see cref="Channel"/>, payload the feed id) wakes every other host's
+/// (FeedNotifications in the host). Watchers still look every <see cref="PollInterval"/>, a safety
+/// net for a lost listener connection or a host that died between its commit and the notification.
 /// </summary>
 public sealed class FeedStore(NpgsqlDataSource db)
 {
@@ -21,6 +23,8 @@ public sealed class FeedStore(NpgsqlDataSource db)
     public const string Channel = "coord_feed";
 
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _signals = new();
+    private readonly Channel<string> _announce = System.Threading.Channels.Channel.CreateUnbounded<string>(new() { SingleReader = true });
+    private int _announcing;
 
     /// <summary>How long a watcher waits for a notification before it looks anyway (<c>Feeds:PollInterval</c>).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
@@ -55,8 +59,10 @@ public sealed class FeedStore(NpgsqlDataSource db)
     // One statement, so that it can join a caller's transaction in the same round trip as the rest of
     // its writes: nothing happens if an event with this key exists; otherwise the feed's counter moves
     // (its row lock orders the appends of a feed by commit, so a reader never sees a later number
-    // before an earlier one), the event is inserted and the notification goes with the transaction
-    // (sent at commit, dropped on rollback).
+    // before an earlier one) and the event is inserted. The notification is not part of it: a
+    // transaction that notifies holds PostgreSQL's notification-queue lock through its commit, WAL
+    // flush included, so every feed-writing commit of the cluster would wait for the one before
+    // (measured: 124 comments/s through one host, against ~870 transitions/s without events).
     private static NpgsqlBatchCommand AppendCommand(string feedId, string eventKey, int type, DateTimeOffset time, string? taskId, string detail, string docKind, string doc)
     {
         var cmd = new NpgsqlBatchCommand($"""
@@ -69,7 +75,7 @@ public sealed class FeedStore(NpgsqlDataSource db)
                 insert into feed_events (agency_id, seq, event_id, event_key, type, time, task_id, detail, doc, doc_kind)
                 select @a, last_seq, @id, @k, @t, @time, @task, @detail, @doc, @kind from head
                 returning agency_id)
-            select pg_notify('{Channel}', agency_id) from added
+            select count(*) from added
             """);
         cmd.Parameters.AddWithValue("a", feedId);
         cmd.Parameters.AddWithValue("id", Guid.NewGuid());
@@ -99,7 +105,56 @@ public sealed class FeedStore(NpgsqlDataSource db)
             // The same event was appended concurrently: keep that one (and its number).
             return;
         }
-        Wake(FeedOf(append));
+        Notify(FeedOf(append));
+    }
+
+    /// <summary>
+    /// Announces, after its commit, that <paramref name="feedId"/> has a new event: wakes this host's
+    /// watchers now, and queues the notification for the other hosts. Queued feeds go out together,
+    /// in a transaction of their own that does not wait for a WAL flush (a notification is a hint:
+    /// the event itself is already durable, and watchers poll as well).
+    /// </summary>
+    public void Notify(string feedId)
+    {
+        Wake(feedId);
+        _announce.Writer.TryWrite(feedId);
+        if (Interlocked.Exchange(ref _announcing, 1) == 0)
+        {
+            _ = Task.Run(AnnounceAsync);
+        }
+    }
+
+    private async Task AnnounceAsync()
+    {
+        var feeds = new HashSet<string>(StringComparer.Ordinal);
+        while (await _announce.Reader.WaitToReadAsync())
+        {
+            while (_announce.Reader.TryRead(out var feedId))
+            {
+                feeds.Add(feedId);
+            }
+            try
+            {
+                await using var conn = await db.OpenConnectionAsync();
+                await using var tx = await conn.BeginTransactionAsync();
+                await using var batch = new NpgsqlBatch(conn, tx)
+                {
+                    BatchCommands =
+                    {
+                        new NpgsqlBatchCommand("set local synchronous_commit = off"),
+                        new NpgsqlBatchCommand($"select pg_notify('{Channel}', f) from unnest(@feeds) f") { Parameters = { new("feeds", feeds.ToArray()) } },
+                    },
+                };
+                await batch.ExecuteNonQueryAsync();
+                await tx.CommitAsync();
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                // The database is unreachable: the other hosts' watchers find the events when they poll.
+                await Task.Delay(TimeSpan.FromMilliseconds(500));
+            }
+            feeds.Clear();
+        }
     }
 
     /// <summary>Wakes this host's watchers of <paramref name="feedId"/> (an append here or a notification from another host).</summary>

@@ -467,7 +467,7 @@ public sealed class TaskGrain : Grain, ITaskGrain
         FaultInjection.At(FaultInjection.AfterStateWrite);
         foreach (var feedId in feeds)
         {
-            _feed.Wake(feedId);
+            _feed.Notify(feedId);
         }
         if (_indexedOpen == open)
         {

@@ -23,3 +23,12 @@ create table task_events (
     doc     jsonb not null,
     primary key (task_id, seq)
 );
+
+-- A task change is one batch of statements sent in one round trip and committed at its end, with no
+-- COMMIT to wait for in between (the rows it locks, such as a feed's counter, stay locked only until
+-- the WAL flush). Its first statement must stop it when the state row is not the one the grain read:
+-- this raises serialization_failure ("stale task state"), which rolls the whole batch back.
+create function task_state_stale(task_id text) returns bigint language plpgsql as $$
+begin
+    raise exception 'stale task state: tasks/%', task_id using errcode = 'serialization_failure';
+end $$;
