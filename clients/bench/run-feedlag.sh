@@ -2,6 +2,7 @@
 # Feed latency across hosts: two hosts of one cluster on a fresh durable PostgreSQL; ward vice-chairs
 # comment on tasks through host A at a fixed rate, the ward police systems watch their feeds on host B.
 # Usage: clients/bench/run-feedlag.sh [rate-per-second] [duration-seconds]
+# COORD_FEEDLAG_ONE_HOST=1: one host only, writer and watchers on it (separates the cross-host hop).
 # Prints "feedlag across hosts, R events/s: p50 …, p95 …, p99 …" and host B's own feed-lag histogram.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,13 +22,20 @@ dotnet build api/Coordination.Api.csproj -c Release -nologo -v quiet -clp:Errors
 dotnet build clients/Coordination.LoadGen/Coordination.LoadGen.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
 LOADGEN=(dotnet clients/Coordination.LoadGen/bin/Release/net10.0/coord-loadgen.dll)
 
-say "Starting host A (writer) and host B (watcher), one cluster"
-bench_start_host "$BENCH_DIR" 5180 11190 5181 "$BENCH_DIR/host-a.log"
-bench_start_host "$BENCH_DIR" 5182 11191 5183 "$BENCH_DIR/host-b.log"
+WATCHER_GRPC=5182 WATCHER_HTTP=5183
+if [ -n "${COORD_FEEDLAG_ONE_HOST:-}" ]; then
+  say "Starting one host (writer and watchers)"
+  bench_start_host "$BENCH_DIR" 5180 11190 5181 "$BENCH_DIR/host-a.log"
+  WATCHER_GRPC=5180 WATCHER_HTTP=5181
+else
+  say "Starting host A (writer) and host B (watcher), one cluster"
+  bench_start_host "$BENCH_DIR" 5180 11190 5181 "$BENCH_DIR/host-a.log"
+  bench_start_host "$BENCH_DIR" 5182 11191 5183 "$BENCH_DIR/host-b.log"
+fi
 
 say "feedlag at $RATE/s, ${DURATION}s"
-"${LOADGEN[@]}" feedlag --writer http://127.0.0.1:5180 --watcher http://127.0.0.1:5182 --rate "$RATE" --duration "$DURATION" \
+"${LOADGEN[@]}" feedlag --writer http://127.0.0.1:5180 --watcher "http://127.0.0.1:$WATCHER_GRPC" --rate "$RATE" --duration "$DURATION" \
   --credentials "$BENCH_DIR/dev-credentials.json" --output "$BENCH_DIR/results/feedlag-$RATE.json"
 
-say "Host B's coordination_feed_lag_seconds (append to stream write, on the watcher's host)"
-curl -s http://127.0.0.1:5183/metrics | grep -E '^coordination_feed_lag_seconds_(bucket|count|sum)' | grep -vE 'le="(\+Inf)"' | head -30 || true
+say "The watcher host's coordination_feed_lag_seconds (append to stream write)"
+curl -s "http://127.0.0.1:$WATCHER_HTTP/metrics" | grep -E '^coordination_feed_lag_seconds_(bucket|count|sum)' | grep -vE 'le="(\+Inf)"' | head -30 || true
