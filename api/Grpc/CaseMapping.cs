@@ -24,7 +24,7 @@ public static class CaseMapping
                 Relationship = d.Reporter.Relationship,
                 Phone = d.Reporter.Phone,
                 Organization = d.Reporter.Organization,
-                DoNotContact = d.Reporter.DoNotContact,
+                DoNotContact = d.Reporter.DoNotContact ?? "",
             },
             Person = new V1.Person
             {
@@ -34,7 +34,7 @@ public static class CaseMapping
                 ApproximateAgeYears = d.Person.ApproximateAgeYears,
                 Address = d.Person.Address,
                 FamilyContact = d.Person.FamilyContact,
-                DoNotContact = d.Person.DoNotContact,
+                DoNotContact = d.Person.DoNotContact ?? "",
             },
             Account = d.Account,
             ReportTime = c.ReportTime.ToTimestamp(),

@@ -37,7 +37,7 @@ public static class TaskMapping
                 {
                     PersonName = c.PersonName, AgeYears = c.AgeYears, Sex = c.Sex, Ward = CommonMapping.Named("wards", c.WardId),
                     Address = c.Address, FamilyContact = c.FamilyContact,
-                    PersonDoNotContact = c.PersonDoNotContact, ReporterDoNotContact = c.ReporterDoNotContact,
+                    PersonDoNotContact = c.PersonDoNotContact ?? "", ReporterDoNotContact = c.ReporterDoNotContact ?? "",
                 }
                 : null,
             Outcome = r.Outcome is { } o
