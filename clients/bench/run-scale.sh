@@ -20,7 +20,7 @@ DIR=.bench-scale
 PORT=${COORD_BENCH_PG_PORT:-55482}
 PG_PORT_VARIABLE=COORD_BENCH_PG_PORT
 GRPC=5482 SILO=11482 HTTP=5483
-DATAGEN="dotnet clients/Coordination.DataGen/bin/Release/net10.0/coord-datagen.dll"
+DATAGEN="dotnet tests/Coordination.DataGen/bin/Release/net10.0/coord-datagen.dll"
 bench_prepare "$DIR" "$PORT"
 
 say "Building"

@@ -12,7 +12,7 @@ using TaskStatus = Coordination.Silo.Tasks.TaskStatus;
 namespace Coordination.IntegrationTests;
 
 /// <summary>
-/// The scale generator (clients/Coordination.DataGen) on a small run: 200 cases and 600 tasks
+/// The scale generator (tests/Coordination.DataGen) on a small run: 200 cases and 600 tasks
 /// COPYed into a seeded host's database, then read back through the four RPCs the scale benchmark
 /// times, each answer compared with what the generator says it wrote (the factory is a pure function
 /// of seed, index and time, so the test rebuilds the same cases). In the clocks lane: it needs a host
