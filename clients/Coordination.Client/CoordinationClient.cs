@@ -24,6 +24,13 @@ public sealed class CoordinationClientOptions
     public int MaxAttempts { get; init; } = 5;
 
     /// <summary>
+    /// The longest wait between two attempts to reconnect to a platform that was unreachable (5 s by
+    /// default). The gRPC library's own default is 2 minutes: after a platform restart of a few
+    /// seconds, a client could go on failing fast for a minute or more while the platform already serves.
+    /// </summary>
+    public TimeSpan MaxReconnectBackoff { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// Send the bearer token over cleartext (<c>http://</c>) to a host that is not this machine's
     /// loopback. Off by default: the client refuses, because anyone on the path could take the token.
     /// Turn it on only when the network between is private and trusted (e.g. a sidecar proxy).
@@ -58,6 +65,7 @@ public sealed class CoordinationClient : IDisposable
             Credentials = ChannelCredentials.Create(
                 options.Address.Scheme == Uri.UriSchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure, credentials),
             UnsafeUseInsecureChannelCallCredentials = options.Address.Scheme != Uri.UriSchemeHttps,
+            MaxReconnectBackoff = options.MaxReconnectBackoff,
             ServiceConfig = new ServiceConfig
             {
                 MethodConfigs =

@@ -16,6 +16,9 @@ public static class MixedCommand
             .Select(t => GrpcChannel.ForAddress(t, new GrpcChannelOptions
             {
                 HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
+                // A restarted host is tried again within a second (the library's default backoff grows to
+                // 2 minutes, which measured the client's wait instead of the platform's recovery).
+                MaxReconnectBackoff = TimeSpan.FromSeconds(1),
             }))];
 
     /// <summary>Runs the mixed traffic and prints (and optionally writes) the figures. Exit code 0 when no call failed.</summary>

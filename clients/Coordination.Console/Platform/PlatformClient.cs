@@ -31,6 +31,9 @@ public sealed class PlatformClient : IDisposable
                 KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
             },
             MaxReceiveMessageSize = 8 * 1024 * 1024,
+            // Back within 2 s of the platform: the library's default lets the wait between reconnect
+            // attempts grow to 2 minutes, so a restart of a few seconds kept the banner up for a minute.
+            MaxReconnectBackoff = TimeSpan.FromSeconds(2),
         });
         var invoker = _channel.Intercept(new PersonTokenInterceptor(http, o.CallTimeout));
         Accounts = new AccountService.AccountServiceClient(invoker);

@@ -43,10 +43,12 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IAsyncLifetim
                 await host.KillAsync();
                 await host.DisposeAsync();
                 host = await PlatformHost.StartAsync(_db.ConnectionString, seedDemo: true, grpcPort: grpcPort, siloPort: siloPort, dataDir: dataDir);
+                var serving = down.Elapsed;
                 // The load resumes: writes are acknowledged again after the restart.
                 await load.WaitForWritesAsync(30, TimeSpan.FromSeconds(60));
                 downtimes.Add(Math.Round(down.Elapsed.TotalSeconds, 1));
-                output.WriteLine($"kill after {delay} s of load ({acked} writes acknowledged so far): serving and acknowledging again after {down.Elapsed.TotalSeconds:F1} s");
+                output.WriteLine($"kill after {delay} s of load ({acked} writes acknowledged so far): serving after {serving.TotalSeconds:F1} s, "
+                    + $"30 more writes acknowledged after {down.Elapsed.TotalSeconds:F1} s");
             }
 
             // The precise window: a host that dies right after a grain's state write and before its

@@ -45,7 +45,10 @@ public sealed class FaultLoad : IAsyncDisposable
     /// <summary>Starts <paramref name="workers"/> closed-loop workers against <paramref name="grpcPorts"/> (a failed attempt moves to the next).</summary>
     public static async Task<FaultLoad> StartAsync(string dataDirectory, IEnumerable<int> grpcPorts, int workers, MixedWorkloadOptions options)
     {
-        var channels = grpcPorts.Select(p => GrpcChannel.ForAddress($"http://127.0.0.1:{p}")).ToList();
+        // A restarted host is tried again within a second: with the library's default reconnect backoff
+        // (growing to 2 minutes) the load measured its own waiting, up to 85 s after a restart.
+        var channels = grpcPorts.Select(p => GrpcChannel.ForAddress($"http://127.0.0.1:{p}",
+            new GrpcChannelOptions { MaxReconnectBackoff = TimeSpan.FromSeconds(1) })).ToList();
         var load = new FaultLoad(channels, Path.Combine(dataDirectory, "dev-credentials.json"), Path.Combine(dataDirectory, "writes.jsonl"), options);
         await load.Workload.WriteBaselineAsync(CancellationToken.None);
         load._run = LoadDriver.ClosedLoopAsync(workers, load.Workload.RunOneAsync, load._stop.Token);
