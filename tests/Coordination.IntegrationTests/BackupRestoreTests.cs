@@ -90,7 +90,7 @@ public sealed partial class ClosedLoopTests
         Phase("load stopped, verify");
 
         // Restore into a new, empty database and a new data folder.
-        await using var restoredDb = await TestDatabase.CreateAsync();
+        await using var restoredDb = await TestDatabase.CreateAsync(empty: true);
         var restoredData = Path.Combine(Path.GetTempPath(), "coord-restored-" + Guid.NewGuid().ToString("N"));
         var (restored, restoreOutput) = await CoordCli.RunAsync(restoredData, "restore", backup, "--db", restoredDb.ConnectionString, "--data", restoredData);
         Assert.True(restored == 0, restoreOutput);

@@ -12,7 +12,7 @@ public sealed class MigrationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _db = await TestDatabase.CreateAsync();
+        _db = await TestDatabase.CreateAsync(empty: true);
         _source = NpgsqlDataSource.Create(_db.ConnectionString);
     }
 

@@ -8,14 +8,12 @@ namespace Coordination.IntegrationTests.Console;
 
 /// <summary>
 /// Forms that forgive: a language of one's own, a stale edit that keeps what was typed, a double
-/// submit with one effect, and the sessions: five wrong passwords lock, sign-out ends it.
+/// submit with one effect, and the sessions: five wrong passwords lock, sign-out ends it. Part of
+/// <see cref="ConsoleFlowTests"/> so that both share one platform, console and browser (each set
+/// took half a minute of a 2-core machine to start); the accounts they sign in with do not overlap.
 /// </summary>
-[Collection(Lanes.Work)]
-public sealed partial class ConsoleFormTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture>
+public sealed partial class ConsoleFlowTests
 {
-    private Task<BrowserSession> SignIn(string username) =>
-        BrowserSession.SignInAsync(fixture.Browser, fixture.Console.BaseUrl, username, fixture.Passwords[username]);
-
     private async Task<string> NewCaseAsync(string name)
     {
         var created = await new CaseService.CaseServiceClient(fixture.Platform.Coordinator).CreateCaseAsync(new CreateCaseRequest

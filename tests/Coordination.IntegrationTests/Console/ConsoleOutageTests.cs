@@ -6,7 +6,7 @@ using Task = System.Threading.Tasks.Task;
 namespace Coordination.IntegrationTests.Console;
 
 /// <summary>The platform stops while a person is typing: nothing typed is lost, and it submits once when back.</summary>
-[Collection(Lanes.Work)]
+[Collection(Lanes.Faults)]
 public sealed class ConsoleOutageTests
 {
     [Fact]
