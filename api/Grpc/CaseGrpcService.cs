@@ -347,6 +347,9 @@ public sealed class CaseGrpcService(
         v.ThrowIfAny();
         var grain = Grain(id!);
         var record = await Readable(id!, request.Name, context);
+        // The page is cut from the merge below in memory: its numbering is the position in the merged
+        // list, and task histories come from their grains (a task stored by an earlier version moves
+        // to the task store when it activates), so the case's own entries cannot be paged in SQL alone.
         var entries = (await grain.GetTimeline()).ToList();
         // A shared agency (not the ward's people, not the city) sees the case's own entries and its
         // own tasks' histories: other agencies' tasks, and case entries about them, are not its business.

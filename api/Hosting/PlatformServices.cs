@@ -34,7 +34,8 @@ public static class PlatformServices
             ConnectionStringBuilder = { Options = "-c synchronous_commit=off" },
         }.Build();
         builder.Services.AddSingleton(new ReadModelStore(readModelSource));
-        builder.Services.AddSingleton(new ReportFacts(readModelSource));
+        // A case's timeline is kept nowhere else once written (its grain state drops it): durable commits.
+        builder.Services.AddSingleton<CaseTimelineStore>();
         builder.Services.AddSingleton<IdAllocator>();
         builder.Services.AddSingleton<DuplicateStore>();
         builder.Services.AddSingleton<CounsellingStore>();

@@ -20,18 +20,23 @@ public sealed class CaseGrain : Grain, ICaseGrain
     private readonly ReadModelSync _sync;
     private readonly FeedStore _feed;
     private readonly FollowUpOptions _followUps;
+    private readonly CaseTimelineStore _timeline;
     private IReadOnlyList<ReminderItem>? _scheduled;
-    // Timeline entries whose notices this activation has published (0 until the first projection).
-    private int _notified;
-    // Timeline entries this activation has written to the report facts (all are written once per activation).
-    private int _historyWritten;
+    // The latest timeline entry whose notices this activation has published (0 until the first projection).
+    private long _notified;
+    // Timeline entries up to this one are in the timeline table (written by this activation, whose
+    // first projection writes the whole tail again): the next state write drops them from the tail.
+    private long _written;
+    // Timeline entries up to this one are in the stored state: only those are projected, never one a
+    // change interleaved with TrackTask has appended but not stored yet (its write may still fail).
+    private long _stored;
     private readonly SemaphoreSlim _writes = new(1, 1);
 
     /// <summary>Creates the grain.</summary>
     public CaseGrain(
         [PersistentState(StorageNames.CaseState, StorageNames.Store)] IPersistentState<CaseState> state,
         ReadModelStore readModel,
-        ReportFacts reportFacts,
+        CaseTimelineStore timeline,
         ReminderStore reminders,
         FeedStore feed,
         TimeProvider time,
@@ -40,6 +45,7 @@ public sealed class CaseGrain : Grain, ICaseGrain
         IOptions<FollowUpOptions> followUps)
     {
         _state = state;
+        _timeline = timeline;
         _time = time;
         _calendar = calendar;
         _clocks = clocks.Value;
@@ -55,20 +61,22 @@ public sealed class CaseGrain : Grain, ICaseGrain
             await readModel.UpsertCaseAsync(r, caseClocks);
             // Notices of the latest change (an emergency, a proposed plan), keyed by timeline entry:
             // a replayed projection (activation, retry after a failure) appends each once.
-            if (_state.State.Timeline.Count > _notified && _state.State.Timeline[^1] is { } last)
+            var unwritten = CaseTimeline.After(_state.State, _written, _stored);
+            if (_state.State.TimelineTail.LastOrDefault(e => e.Sequence <= _stored) is { } last && last.Sequence > _notified)
             {
                 foreach (var (inbox, type, title, detail) in CaseFollowUps.OnChange(r, last, caseClocks))
                 {
                     await _feed.AppendInboxAsync(inbox, $"case:{r.Id}:t{last.Sequence}:{inbox}", type, last.Time, new InboxItem("", r.Id, "", title, detail));
                 }
-                _notified = _state.State.Timeline.Count;
+                _notified = last.Sequence;
             }
-            // The report facts: timeline entries not written yet by this activation (all of them once).
-            var timeline = _state.State.Timeline;
-            if (timeline.Count > _historyWritten)
+            // The timeline entries the table may not have yet (the whole tail once per activation), with
+            // the report facts, in one durable transaction; the next state write drops them from the tail.
+            if (unwritten.Entries.Count > 0)
             {
-                await reportFacts.WriteCaseHistoryAsync(r, timeline, _historyWritten);
-                _historyWritten = timeline.Count;
+                await _timeline.AppendAsync(r.Id, unwritten.Entries,
+                    ReportFacts.CaseHistoryCommands(r, unwritten.Entries, unwritten.Steps, unwritten.ChangesStep));
+                _written = Math.Max(_written, unwritten.Entries[^1].Sequence);
             }
             // The clocks' reminders, rewritten only when they change (and once per activation).
             var items = CaseFollowUps.For(r, caseClocks, _calendar, _followUps, _time.GetUtcNow());
@@ -85,7 +93,18 @@ public sealed class CaseGrain : Grain, ICaseGrain
     private CaseRecord Current => _state.State.Record ?? throw new NotFoundException(Name);
 
     /// <inheritdoc/>
-    public override Task OnActivateAsync(CancellationToken cancellationToken) => _sync.FlushAsync();
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A state written before migration 0021 holds its whole timeline: the first projection moves it
+        // to the table (idempotently), and a state write right after drops it from the state.
+        var upgraded = CaseTimeline.Upgrade(_state.State);
+        _stored = _state.State.TimelineLength;
+        await _sync.FlushAsync();
+        if (upgraded)
+        {
+            await Write();
+        }
+    }
 
     async Task<CaseRecord> ICaseGrain.Open(string wardId, CaseDetails details, DateTimeOffset? reportTime, CallContext call)
     {
@@ -468,7 +487,8 @@ public sealed class CaseGrain : Grain, ICaseGrain
         return notices.Count > 0;
     }
 
-    Task<TimelineEntry[]> ICaseGrain.GetTimeline() => Task.FromResult(_state.State.Timeline.ToArray());
+    async Task<TimelineEntry[]> ICaseGrain.GetTimeline() =>
+        _state.State.Record is null ? [] : CaseTimeline.Merge(await _timeline.ReadAsync(this.GetPrimaryKeyString()), _state.State.TimelineTail);
 
     private async Task<CaseRecord> Mutate(
         CallContext call, string? etag, CaseAction action,
@@ -502,9 +522,8 @@ public sealed class CaseGrain : Grain, ICaseGrain
     private CaseRecord Bump(CaseRecord c) => c with { Version = c.Version + 1, UpdateTime = _time.GetUtcNow() };
 
     private void Append(CallContext call, string action, string detail, string resource) =>
-        _state.State.Timeline.Add(new TimelineEntry(
-            _state.State.Timeline.Count + 1, _time.GetUtcNow(), call.Actor, call.Method, action, detail, resource,
-            _state.State.Record?.Step ?? CaseStep.Unspecified));
+        CaseTimeline.Append(_state.State, new TimelineEntry(
+            0, _time.GetUtcNow(), call.Actor, call.Method, action, detail, resource, _state.State.Record?.Step ?? CaseStep.Unspecified));
 
     private async Task<CaseRecord> Save()
     {
@@ -512,13 +531,18 @@ public sealed class CaseGrain : Grain, ICaseGrain
         return _state.State.Record!;
     }
 
-    /// <summary>One state write at a time: TrackTask interleaves with the other calls.</summary>
+    /// <summary>
+    /// One state write at a time: TrackTask interleaves with the other calls. Timeline entries known to
+    /// be in the table leave the state with this write.
+    /// </summary>
     private async Task Write()
     {
         await _writes.WaitAsync();
         try
         {
-            await _state.SaveAsync(_sync, DeactivateOnIdle);
+            CaseTimeline.Trim(_state.State, _written);
+            var length = _state.State.TimelineLength;
+            await _state.SaveAsync(_sync, DeactivateOnIdle, () => _stored = Math.Max(_stored, length));
         }
         finally
         {

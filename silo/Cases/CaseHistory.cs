@@ -10,11 +10,14 @@ public static class CaseHistory
     /// <summary>One stay of a case in an open step; <see cref="LeftAt"/> is null while it is still there.</summary>
     public sealed record Stay(CaseStep Step, DateTimeOffset EnteredAt, DateTimeOffset? LeftAt);
 
-    /// <summary>The step after each entry of <paramref name="timeline"/>, in order.</summary>
-    public static CaseStep[] StepsOf(IReadOnlyList<TimelineEntry> timeline)
+    /// <summary>
+    /// The step after each entry of <paramref name="timeline"/>, in order; <paramref name="before"/> is
+    /// the step before its first entry (a timeline's tail starts after entries already written).
+    /// </summary>
+    public static CaseStep[] StepsOf(IReadOnlyList<TimelineEntry> timeline, CaseStep before = CaseStep.Unspecified)
     {
         var steps = new CaseStep[timeline.Count];
-        var step = CaseStep.Unspecified;
+        var step = before;
         for (var i = 0; i < timeline.Count; i++)
         {
             var e = timeline[i];
@@ -43,7 +46,8 @@ public static class CaseHistory
     };
 
     /// <summary>
-    /// The stays in open steps, oldest first. The first starts at the report time when the report
+    /// The stays in open steps, oldest first (<see cref="ReadModel.ReportFacts"/> computes the same in
+    /// SQL from <c>case_events</c>, since the case state no longer holds the whole timeline). The first starts at the report time when the report
     /// came before the case was opened in the platform (a case entered after the fact was open from
     /// its report on).
     /// </summary>

@@ -111,7 +111,10 @@ public interface ICaseGrain : IGrainWithStringKey
     [Alias("Remind")]
     Task<bool> Remind(Reminders.ReminderKind kind, string clock, DateTimeOffset dueAt);
 
-    /// <summary>The case's own timeline entries, oldest first.</summary>
+    /// <summary>
+    /// The case's own timeline entries, oldest first: read from the timeline table, completed by the
+    /// entries of the state's tail not written there yet.
+    /// </summary>
     [Alias("GetTimeline")]
     Task<TimelineEntry[]> GetTimeline();
 }

@@ -9,9 +9,9 @@ public static class StateWrites
     /// Writes the state. If the write fails, the in-memory state is ahead of storage, so the
     /// activation is dropped (<paramref name="deactivate"/>) and the next call starts from what was
     /// persisted; the failure goes back to the caller. After a successful write the read model is
-    /// published.
+    /// published; <paramref name="stored"/>, when given, runs just before that, once the state is durable.
     /// </summary>
-    public static async Task SaveAsync<T>(this IPersistentState<T> state, ReadModelSync sync, Action deactivate)
+    public static async Task SaveAsync<T>(this IPersistentState<T> state, ReadModelSync sync, Action deactivate, Action? stored = null)
     {
         try
         {
@@ -22,6 +22,7 @@ public static class StateWrites
             deactivate();
             throw;
         }
+        stored?.Invoke();
         await sync.PublishAsync();
     }
 }
