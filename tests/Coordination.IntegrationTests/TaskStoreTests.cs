@@ -22,7 +22,7 @@ namespace Coordination.IntegrationTests;
 /// state with the history in its own table, and tasks stored by earlier versions (in Orleans'
 /// grain storage) still readable and writable.
 /// </summary>
-[Collection(Lanes.Faults)]
+[Collection(Lanes.Work)]
 public sealed class TaskStoreTests : IAsyncLifetime
 {
     private const string Police = "agencies/xuan-ha-police";

@@ -6,7 +6,7 @@ using Task = System.Threading.Tasks.Task;
 namespace Coordination.IntegrationTests.Console;
 
 /// <summary>The platform stops while a person is typing: nothing typed is lost, and it submits once when back.</summary>
-[Collection(Lanes.Faults)]
+[Collection(Lanes.Clocks)]
 public sealed class ConsoleOutageTests
 {
     [Fact]

@@ -47,6 +47,10 @@ public sealed class ConsoleHost : IAsyncDisposable
         psi.Environment["COORD_CONSOLE_PORT"] = port.ToString();
         psi.Environment["COORD_DATA_DIR"] = dataDirectory;
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in PlatformHost.LightRuntime)
+        {
+            psi.Environment[key] = value;
+        }
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             psi.Environment[key] = value;

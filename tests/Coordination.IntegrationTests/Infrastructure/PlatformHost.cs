@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -153,13 +154,25 @@ public sealed partial class PlatformHost : IAsyncDisposable
         return host;
     }
 
+    /// <summary>
+    /// The suite runs up to a dozen hosts, consoles and Chromium side by side on two cores: its
+    /// processes use the workstation garbage collector (the server collector's per-core heaps and
+    /// threads in every process fought for the cores) and no profile-guided re-JIT (hosts live for
+    /// seconds to minutes, too short to gain from it). Production hosts keep .NET's defaults.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> LightRuntime = new Dictionary<string, string>
+    {
+        ["DOTNET_gcServer"] = "0",
+        ["DOTNET_TieredPGO"] = "0",
+    };
+
     /// <summary>Starts a host process without waiting for it (for start-up failure tests).</summary>
     public static PlatformHost Launch(
         string connectionString, bool seedDemo = false, int? grpcPort = null, int? siloPort = null, string? dataDir = null,
         IReadOnlyDictionary<string, string>? environment = null)
     {
         var grpc = grpcPort ?? FreePort();
-        var silo = siloPort ?? FreePort();
+        var silo = siloPort ?? ReusedSiloPort(connectionString) ?? FreePort();
         var data = dataDir ?? Directory.CreateTempSubdirectory("coord-host-").FullName;
         var psi = new ProcessStartInfo("dotnet", [ApiAssemblyPath()])
         {
@@ -176,6 +189,10 @@ public sealed partial class PlatformHost : IAsyncDisposable
         psi.Environment["COORD_SEED_DEMO"] = seedDemo ? "true" : "false";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         psi.Environment["Logging__LogLevel__Coordination"] = "Information";
+        foreach (var (key, value) in LightRuntime)
+        {
+            psi.Environment[key] = value;
+        }
         // The suite's scenarios open the same made-up child again and again; the duplicate check at
         // intake is on in production and tested by IntakeTests, which turns it back on.
         psi.Environment["Intake__RefuseDuplicates"] = "false";
@@ -188,7 +205,7 @@ public sealed partial class PlatformHost : IAsyncDisposable
         }
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         var tls = environment?.ContainsKey("COORD_TLS_CERT") == true;
-        var host = new PlatformHost(process, grpc, silo, data, tls);
+        var host = new PlatformHost(process, grpc, silo, data, tls) { _connectionString = connectionString };
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
         process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         if (tls)
@@ -269,6 +286,40 @@ public sealed partial class PlatformHost : IAsyncDisposable
             await KillAsync();
         }
         _process.Dispose();
+        if (_connectionString is not null)
+        {
+            FreedSiloPorts.GetOrAdd(_connectionString, _ => new()).Push(SiloPort);
+        }
+    }
+
+    // Silo ports of hosts that are gone, by database. A host started again on the same database
+    // without a silo port of its own takes one back, as a restarted production host comes back with
+    // its configured port: measured, a host on a new port waited 35–40 s after a kill -9 for the
+    // cluster to give up on its predecessor's address; on the same port (a newer generation of the
+    // same address replaces the older at once) it served in 4 s.
+    private static readonly ConcurrentDictionary<string, ConcurrentStack<int>> FreedSiloPorts = new();
+    private string? _connectionString;
+
+    private static int? ReusedSiloPort(string connectionString)
+    {
+        if (!FreedSiloPorts.TryGetValue(connectionString, out var freed))
+        {
+            return null;
+        }
+        while (freed.TryPop(out var port))
+        {
+            try
+            {
+                using var l = new TcpListener(IPAddress.Loopback, port);
+                l.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken since by someone else: try the next, or a new port.
+            }
+        }
+        return null;
     }
 
     /// <summary>A TCP port nobody listens on right now.</summary>
