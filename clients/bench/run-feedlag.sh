@@ -3,6 +3,11 @@
 # comment on tasks through host A at a fixed rate, the ward police systems watch their feeds on host B.
 # Usage: clients/bench/run-feedlag.sh [rate-per-second] [duration-seconds]
 # COORD_FEEDLAG_ONE_HOST=1: one host only, writer and watchers on it (separates the cross-host hop).
+# FEEDLAG_ARGS: more options for coord-loadgen feedlag, e.g. "--wards xuan-ha --tasks-per-ward 240"
+# (every comment into one feed instead of six).
+# While it runs, what PostgreSQL's active backends wait on is sampled every 100 ms and summed up at the
+# end ("CPU" = running, "Lock:transactionid"/"Lock:tuple" = queued behind another transaction's row
+# lock, "IO:WALSync" = flushing the commit).
 # Prints "feedlag across hosts, R events/s: p50 …, p95 …, p99 …" and host B's own feed-lag histogram.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -33,9 +38,23 @@ else
   bench_start_host "$BENCH_DIR" 5182 11191 5183 "$BENCH_DIR/host-b.log"
 fi
 
-say "feedlag at $RATE/s, ${DURATION}s"
+say "feedlag at $RATE/s, ${DURATION}s ${FEEDLAG_ARGS:-}"
+WAITS="$BENCH_DIR/results/feedlag-waits.txt"
+: > "$WAITS"
+(
+  while sleep 0.1; do
+    psql -h 127.0.0.1 -p "$PG_PORT" -U coord -d coord -Atc "select coalesce(wait_event_type || ':' || wait_event, 'CPU') from pg_stat_activity
+      where state = 'active' and datname = 'coord' and pid <> pg_backend_pid() and query not ilike 'listen%'" >> "$WAITS" 2>/dev/null || true
+  done
+) &
+SAMPLER=$!
+# shellcheck disable=SC2086
 "${LOADGEN[@]}" feedlag --writer http://127.0.0.1:5180 --watcher "http://127.0.0.1:$WATCHER_GRPC" --rate "$RATE" --duration "$DURATION" \
-  --credentials "$BENCH_DIR/dev-credentials.json" --output "$BENCH_DIR/results/feedlag-$RATE.json"
+  --credentials "$BENCH_DIR/dev-credentials.json" --output "$BENCH_DIR/results/feedlag-$RATE.json" ${FEEDLAG_ARGS:-}
+kill "$SAMPLER" 2>/dev/null || true
+
+say "What PostgreSQL's active backends waited on during the run (samples every 100 ms)"
+sort "$WAITS" | uniq -c | sort -rn | head -12
 
 say "The watcher host's coordination_feed_lag_seconds (append to stream write)"
 curl -s "http://127.0.0.1:$WATCHER_HTTP/metrics" | grep -E '^coordination_feed_lag_seconds_(bucket|count|sum)' | grep -vE 'le="(\+Inf)"' | head -30 || true
