@@ -3,11 +3,7 @@ using Coordination.IntegrationTests.Infrastructure;
 using Coordination.Silo.Cases;
 using Coordination.Silo.Common;
 using Coordination.V1;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Npgsql;
-using Orleans.Configuration;
-using Orleans.Serialization;
 using Orleans.Storage;
 using Actor = Coordination.Silo.Common.Actor;
 using CaseStep = Coordination.Silo.Cases.CaseStep;
@@ -170,29 +166,6 @@ public sealed class CaseTimelineTests : IAsyncLifetime
     }
 
     /// <summary>Orleans' ADO.NET grain storage, configured as the platform configures it, outside the platform's host.</summary>
-    private async Task WithOldStorageAsync(string caseId, Func<IGrainStorage, GrainId, Task> use)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.UseOrleans(silo =>
-        {
-            silo.UseLocalhostClustering(PlatformHost.FreePort(), PlatformHost.FreePort(), serviceId: "coordination-platform", clusterId: "timeline-test");
-            silo.AddAdoNetGrainStorage(StorageNames.Store, o => o.Configure<Serializer>((options, serializer) =>
-            {
-                options.Invariant = Api.Hosting.ClusterRegistration.Invariant;
-                options.ConnectionString = _db.ConnectionString;
-                options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-            }));
-        });
-        using var silo = builder.Build();
-        await silo.StartAsync();
-        try
-        {
-            var grainId = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<ICaseGrain>(caseId).GetGrainId();
-            await use(silo.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Store), grainId);
-        }
-        finally
-        {
-            await silo.StopAsync();
-        }
-    }
+    private Task WithOldStorageAsync(string caseId, Func<IGrainStorage, GrainId, Task> use) =>
+        OldGrainStorage.UseAsync(_db.ConnectionString, grains => grains.GetGrain<ICaseGrain>(caseId).GetGrainId(), use);
 }

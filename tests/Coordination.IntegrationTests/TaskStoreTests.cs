@@ -5,9 +5,7 @@ using Coordination.Silo.Feed;
 using Coordination.Silo.Tasks;
 using Coordination.V1;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Npgsql;
-using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Actor = Coordination.Silo.Common.Actor;
@@ -142,30 +140,7 @@ public sealed class TaskStoreTests : IAsyncLifetime
         new ServiceCollection().AddSerializer(b => b.AddAssembly(typeof(TaskState).Assembly)).BuildServiceProvider().GetRequiredService<Serializer>();
 
     /// <summary>Writes a task state through Orleans' ADO.NET grain storage, configured as the platform configured it before the task store.</summary>
-    private async Task WriteTheOldWayAsync(string taskId, TaskState state)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.UseOrleans(silo =>
-        {
-            silo.UseLocalhostClustering(PlatformHost.FreePort(), PlatformHost.FreePort(), serviceId: "coordination-platform", clusterId: "legacy-writer");
-            silo.AddAdoNetGrainStorage(StorageNames.Store, o => o.Configure<Serializer>((options, serializer) =>
-            {
-                options.Invariant = Api.Hosting.ClusterRegistration.Invariant;
-                options.ConnectionString = _db.ConnectionString;
-                options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-            }));
-        });
-        using var silo = builder.Build();
-        await silo.StartAsync();
-        try
-        {
-            var grainId = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<ITaskGrain>(taskId).GetGrainId();
-            var storage = silo.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Store);
-            await storage.WriteStateAsync(StorageNames.TaskState, grainId, new GrainState<TaskState>(state));
-        }
-        finally
-        {
-            await silo.StopAsync();
-        }
-    }
+    private Task WriteTheOldWayAsync(string taskId, TaskState state) =>
+        OldGrainStorage.UseAsync(_db.ConnectionString, grains => grains.GetGrain<ITaskGrain>(taskId).GetGrainId(),
+            (storage, grainId) => storage.WriteStateAsync(StorageNames.TaskState, grainId, new GrainState<TaskState>(state)));
 }
