@@ -1,5 +1,5 @@
+using Coordination.LoadGen;
 using System.Diagnostics;
-using System.Text.Json;
 using Coordination.Api.Demo;
 using Coordination.V1;
 using Grpc.Core;
@@ -30,7 +30,7 @@ public static class QueryBench
     /// <summary>Runs the four queries against <paramref name="target"/>; <paramref name="cases"/> is how many cases were generated.</summary>
     public static async Task<IReadOnlyList<Result>> RunAsync(string target, string credentialsPath, int cases, int calls, int warmup, int concurrency, int seed, TextWriter log)
     {
-        var tokens = LoadTokens(credentialsPath);
+        var tokens = CredentialFile.Load(credentialsPath);
         using var channel = GrpcChannel.ForAddress(target, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
         var caseClient = new CaseService.CaseServiceClient(channel);
         var taskClient = new TaskService.TaskServiceClient(channel);
@@ -111,19 +111,4 @@ public static class QueryBench
     }
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
-
-    /// <summary>Call headers per principal (<c>users/…</c>, <c>agencies/…</c>) from the host's <c>dev-credentials.json</c>.</summary>
-    public static Dictionary<string, Metadata> LoadTokens(string path)
-    {
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        var result = new Dictionary<string, Metadata>();
-        foreach (var section in new[] { "users", "agencies" })
-        {
-            foreach (var e in doc.RootElement.GetProperty(section).EnumerateArray())
-            {
-                result[e.GetProperty("name").GetString()!] = new Metadata { { "authorization", "Bearer " + e.GetProperty("token").GetString() } };
-            }
-        }
-        return result;
-    }
 }
